@@ -1,0 +1,98 @@
+"""The notebook contract's parameters, checked at once.
+
+Every notebook of the book starts with a cell tagged ``parameters`` holding plain values
+(``profile``, ``data``, ``seed``, ``device``, ``results_dir`` and any of its own). Its first code
+cell after that calls :func:`check_parameters`, so a wrong value stops the run before any work,
+with an error that names the parameter and the values it accepts.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from motion_rnn.device import resolve_device
+from motion_rnn.paths import resolve
+
+PROFILES = ("ci", "quick", "full")
+"""``ci``: under a minute on 2 CPU cores, proves the pipeline and shows the table's shape.
+``quick``: minutes on a CPU, big enough for the paper's comparison to mean something.
+``full``: the paper's settings; wants a GPU and the real data set."""
+
+
+class ParameterError(ValueError):
+    """A notebook parameter has a value the notebook cannot run with."""
+
+
+def check_choice(name: str, value: object, allowed: tuple[str, ...] | list[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``, else raise naming the allowed values."""
+    if value not in allowed:
+        raise ParameterError(f"{name}={value!r} is not allowed; choose one of: {', '.join(map(repr, allowed))}")
+    return value  # type: ignore[return-value]
+
+
+@dataclass(frozen=True)
+class RunParameters:
+    """The checked common parameters of one notebook run."""
+
+    profile: str
+    data: str
+    """A synthetic/stand-in name from the notebook's list, or a path to a real data set."""
+    data_path: Path | None
+    """The resolved folder when ``data`` is a path, else ``None``."""
+    seed: int
+    device: torch.device
+    results_dir: Path
+
+    @property
+    def data_label(self) -> str:
+        """What the results files record as the data: the name, or the folder's name for a path."""
+        return self.data if self.data_path is None else f"path:{self.data_path.name}"
+
+
+def check_parameters(
+    *,
+    profile: str,
+    data: str,
+    seed: int,
+    device: str = "auto",
+    results_dir: str | os.PathLike = "_build/results",
+    data_choices: tuple[str, ...] = ("synthetic",),
+    accepts_path: bool = True,
+) -> RunParameters:
+    """Check the common parameters of a notebook; raise :class:`ParameterError` on the first bad one.
+
+    ``data`` is one of ``data_choices`` or, when ``accepts_path``, a path to an existing folder
+    holding the real data set in its own layout (the data set's reader checks the layout).
+    """
+    check_choice("profile", profile, PROFILES)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(f"seed={seed!r} must be a non-negative integer, e.g. seed=0")
+    data_path = None
+    if data not in data_choices:
+        looks_like_path = isinstance(data, (str, os.PathLike)) and (os.sep in str(data) or Path(data).exists())
+        if not accepts_path or not looks_like_path:
+            allowed = ", ".join(map(repr, data_choices))
+            extra = " or a path to the real data set's folder" if accepts_path else ""
+            raise ParameterError(f"data={data!r} is not allowed; choose one of: {allowed}{extra}")
+        data_path = resolve(data)
+        if not data_path.is_dir():
+            raise ParameterError(
+                f"data={data!r}: no folder at {data_path}; point data at the folder holding the real data "
+                f"set in its own layout, or use one of: {', '.join(map(repr, data_choices))}"
+            )
+    try:
+        torch_device = resolve_device(device)
+    except ValueError as error:
+        raise ParameterError(str(error)) from None
+    return RunParameters(
+        profile=profile,
+        data=str(data),
+        data_path=data_path,
+        seed=seed,
+        device=torch_device,
+        results_dir=resolve(results_dir),
+    )

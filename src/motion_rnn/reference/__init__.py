@@ -1,0 +1,56 @@
+"""The papers' reported numbers, kept as data.
+
+Each ``<paper>_<table>.csv`` holds one table of one paper in tidy form (``row, column, value,
+unit``), transcribed from the paper (the file named in ``papers.csv``). Notebooks read them
+through :func:`paper_table` and never type a paper's number themselves. ``tables.csv`` is the
+catalogue of every table the book reproduces (built or not), which the status page lists.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+
+def _read(name: str) -> pd.DataFrame:
+    with resources.files(__name__).joinpath(name).open("r", encoding="utf-8") as handle:
+        return pd.read_csv(handle)
+
+
+@lru_cache(maxsize=None)
+def _paper_table_cached(paper: str, table: str) -> pd.DataFrame:
+    name = f"{paper}_{table}.csv"
+    if not resources.files(__name__).joinpath(name).is_file():
+        known = sorted(p.name[:-4] for p in resources.files(__name__).iterdir()
+                       if p.name.endswith(".csv") and p.name not in ("papers.csv", "tables.csv"))
+        raise KeyError(f"no reference data for paper={paper!r}, table={table!r}; known: {', '.join(known)}")
+    frame = _read(name)
+    frame.insert(0, "table", table)
+    return frame
+
+
+def paper_table(paper: str, table: str) -> pd.DataFrame:
+    """The paper's reported numbers for one table, tidy: ``table, row, column, value, unit``.
+
+    ``table`` is the short name in the paper's numbering, e.g. ``paper_table("zhang2018", "table1")``.
+    """
+    return _paper_table_cached(paper, table).copy()
+
+
+def paper_table_wide(paper: str, table: str) -> pd.DataFrame:
+    """The same table laid out as in the paper: one row a row, one column a column."""
+    tidy = paper_table(paper, table)
+    wide = tidy.pivot(index="row", columns="column", values="value")
+    return wide.loc[tidy["row"].unique(), tidy["column"].unique()]
+
+
+def papers() -> pd.DataFrame:
+    """The five papers: key, citation, title and the text file in ``shared/papers``."""
+    return _read("papers.csv")
+
+
+def catalogue() -> pd.DataFrame:
+    """Every table the book reproduces, built or not: ``paper, table, caption, notebook``."""
+    return _read("tables.csv")

@@ -1,0 +1,110 @@
+"""The results files of the notebook contract.
+
+Each notebook writes, under ``<results_dir>/<paper>/``:
+
+- ``<table>.csv``: its table, tidy, with columns :data:`TABLE_COLUMNS`: one line a cell of the
+  table, the paper's number (empty where the paper has none) beside ours, with the unit, profile,
+  data and seed that produced ours;
+- ``<table>.claims.csv``: the paper's claims checked on our numbers, columns :data:`CLAIM_COLUMNS`;
+- ``<table>.provenance.json``: commit, date, device, wall time and versions of the run.
+
+The two CSV files hold only numbers the run computes deterministically, so the same seed, profile
+and data give byte-identical files on the CPU; measured times go in the provenance or their own
+files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import platform
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from motion_rnn.parameters import RunParameters
+
+TABLE_COLUMNS = ["table", "row", "column", "paper", "ours", "unit", "profile", "data", "seed"]
+CLAIM_COLUMNS = ["claim", "holds", "detail"]
+
+
+@dataclass(frozen=True)
+class ResultPaths:
+    table: Path
+    claims: Path
+    provenance: Path
+    store: Path
+    """Folder of the finished rows of :func:`motion_rnn.sweep.run_sweep` for this table."""
+
+
+def result_paths(results_dir: str | Path, paper: str, table: str) -> ResultPaths:
+    folder = Path(results_dir) / paper
+    return ResultPaths(
+        table=folder / f"{table}.csv",
+        claims=folder / f"{table}.claims.csv",
+        provenance=folder / f"{table}.provenance.json",
+        store=folder / f"{table}.runs",
+    )
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a tidy results table after checking its columns; numbers at 6 significant digits."""
+    missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"results table lacks columns {missing}; expected {TABLE_COLUMNS}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame[TABLE_COLUMNS].to_csv(path, index=False, float_format="%.6g")
+    return path
+
+
+def write_claims(frame: pd.DataFrame, path: str | Path) -> Path:
+    missing = [c for c in CLAIM_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"claims table lacks columns {missing}; expected {CLAIM_COLUMNS}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame[CLAIM_COLUMNS].to_csv(path, index=False)
+    return path
+
+
+def git_commit(cwd: str | Path | None = None) -> str:
+    """The checked-out commit (with ``-dirty`` when the tree has changes), or ``unknown``."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True,
+                                text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return commit + ("-dirty" if dirty else "")
+
+
+def provenance(params: RunParameters, *, wall_seconds: float, extra: dict | None = None) -> dict:
+    """Where a result came from: commit, date, device, wall time, versions and the parameters."""
+    from motion_rnn import __version__
+    from motion_rnn.device import describe
+
+    return {
+        "commit": git_commit(),
+        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "device": describe(params.device),
+        "wall_seconds": round(wall_seconds, 1),
+        "profile": params.profile,
+        "data": params.data_label,
+        "seed": params.seed,
+        "python": platform.python_version(),
+        "torch": torch.__version__,
+        "motion_rnn": __version__,
+        **(extra or {}),
+    }
+
+
+def write_provenance(record: dict, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+    return path

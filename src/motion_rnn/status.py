@@ -1,0 +1,86 @@
+"""The book's status page: for every table of every paper, what ran and which claims held.
+
+Reads the catalogue of tables (:func:`motion_rnn.reference.catalogue`) and every results folder
+given (the build's own ``_build/results`` from the ``ci`` profile, and the committed ``results/``
+from longer runs), and returns one line a table and results folder.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from motion_rnn.reference import catalogue, papers
+from motion_rnn.results import result_paths
+
+
+def collect_status(results_dirs: Sequence[str | Path], *, project_root: str | Path = ".") -> pd.DataFrame:
+    """One row per catalogued table and results folder that has its files (or one ``not run`` row).
+
+    Columns: paper, table, caption, notebook_built, results, profile, data, seed, claims_held,
+    claims_total, claims_failed (the failed claims' texts), date, commit.
+    """
+    root = Path(project_root)
+    rows = []
+    for entry in catalogue().itertuples(index=False):
+        built = (root / entry.notebook).exists()
+        found = False
+        for results_dir in results_dirs:
+            paths = result_paths(results_dir, entry.paper, entry.table)
+            if not paths.table.exists():
+                continue
+            found = True
+            table = pd.read_csv(paths.table)
+            claims = pd.read_csv(paths.claims) if paths.claims.exists() else pd.DataFrame(columns=["claim", "holds"])
+            held = claims["holds"].astype(str).str.lower().eq("true")
+            record = json.loads(paths.provenance.read_text()) if paths.provenance.exists() else {}
+            rows.append({
+                "paper": entry.paper, "table": entry.table, "caption": entry.caption, "notebook_built": built,
+                "results": str(results_dir),
+                "profile": ", ".join(sorted(table["profile"].astype(str).unique())),
+                "data": ", ".join(sorted(table["data"].astype(str).unique())),
+                "seed": ", ".join(str(s) for s in sorted(table["seed"].unique())),
+                "claims_held": int(held.sum()), "claims_total": int(len(claims)),
+                "claims_failed": "; ".join(claims.loc[~held, "claim"].astype(str)),
+                "date": record.get("date", ""), "commit": record.get("commit", ""),
+            })
+        if not found:
+            rows.append({"paper": entry.paper, "table": entry.table, "caption": entry.caption, "notebook_built": built,
+                         "results": "", "profile": "", "data": "", "seed": "", "claims_held": 0, "claims_total": 0,
+                         "claims_failed": "", "date": "", "commit": ""})
+    return pd.DataFrame(rows)
+
+
+def status_view(status: pd.DataFrame) -> pd.DataFrame:
+    """The status as the book shows it: paper, table, state, run (profile / data / seed), claims held."""
+    titles = dict(zip(papers()["paper"], papers()["citation"]))
+
+    def state(row) -> str:
+        if not row.notebook_built:
+            return "not built yet"
+        if not row.results:
+            return "built, not run"
+        return "ran"
+
+    def run(row) -> str:
+        if not row.results:
+            return ""
+        return f"{row.profile} / {row.data} / seed {row.seed} ({row.results})"
+
+    def claims(row) -> str:
+        if not row.results:
+            return ""
+        text = f"{row.claims_held} of {row.claims_total} hold"
+        return text + (f" (not: {row.claims_failed})" if row.claims_failed else "")
+
+    view = pd.DataFrame({
+        "paper": [titles.get(p, p) for p in status["paper"]],
+        "table": status["caption"],
+        "state": [state(r) for r in status.itertuples()],
+        "run (profile / data / seed)": [run(r) for r in status.itertuples()],
+        "claims": [claims(r) for r in status.itertuples()],
+    })
+    return view

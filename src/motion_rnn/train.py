@@ -1,0 +1,238 @@
+"""The one training loop of the book.
+
+Every paper's experiment trains through :func:`fit`: what differs between papers (optimiser,
+learning-rate schedule, early stopping, gradient clipping, a special loss) enters through
+:class:`FitConfig` and the ``loss_fn`` argument, never through a copied loop. Batches are dicts
+(see each data set's docstring for its keys); ``input_key`` and ``target_key`` name the entries
+the model reads and the loss compares against.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Literal
+
+import pandas as pd
+import torch
+from torch import nn
+from tqdm import tqdm
+
+LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+
+
+@dataclass(frozen=True)
+class FitConfig:
+    """How to train; defaults are plain SGD, and each paper's preset says where its values come from."""
+
+    epochs: int = 10
+    lr: float = 1e-3
+    optimizer: Literal["sgd", "adam", "rmsprop"] = "sgd"
+    momentum: float = 0.9
+    weight_decay: float = 0.0
+    adam_eps: float = 1e-8
+    lr_schedule: Literal["constant", "poly", "exponential", "plateau"] = "constant"
+    final_lr: float = 1e-6
+    """``poly``: the learning rate reached at the last update; ``plateau``: the floor."""
+    poly_power: float = 0.9
+    exponential_gamma: float = 1.0
+    """``exponential``: factor applied after every update."""
+    plateau_factor: float = 0.1
+    plateau_patience: int = 3
+    early_stopping_patience: int | None = None
+    """Stop after this many epochs without improvement of the monitored metric (``None``: never)."""
+    monitor: Literal["val_loss", "val_accuracy"] = "val_loss"
+    restore_best: bool = True
+    """Return the weights of the best epoch on the validation set (needs a validation loader)."""
+    grad_clip_norm: float | None = None
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit` returns: the per-epoch history and the best epoch (1-based)."""
+
+    history: pd.DataFrame
+    best_epoch: int
+    best_score: float
+    stopped_early: bool = False
+    config: dict = field(default_factory=dict)
+
+
+def make_optimizer(model: nn.Module, config: FitConfig) -> torch.optim.Optimizer:
+    params = [p for p in model.parameters() if p.requires_grad]
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(params, lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay)
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=config.lr, eps=config.adam_eps, weight_decay=config.weight_decay)
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=config.lr, weight_decay=config.weight_decay)
+    raise ValueError(f"optimizer={config.optimizer!r} is not one of 'sgd', 'adam', 'rmsprop'")
+
+
+def make_scheduler(optimizer: torch.optim.Optimizer, config: FitConfig, total_updates: int):
+    """A per-update scheduler (``poly``, ``exponential``), a per-epoch one (``plateau``), or None."""
+    if config.lr_schedule == "constant":
+        return None
+    if config.lr_schedule == "poly":
+        # Polynomial decay from lr to final_lr over all updates, as Keras/TF's polynomial_decay.
+        span = max(total_updates, 1)
+        ratio = config.final_lr / config.lr
+
+        def factor(step: int) -> float:
+            return (1 - ratio) * (1 - min(step, span) / span) ** config.poly_power + ratio
+
+        return torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    if config.lr_schedule == "exponential":
+        return torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=config.exponential_gamma)
+    if config.lr_schedule == "plateau":
+        mode = "min" if config.monitor == "val_loss" else "max"
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, mode=mode, factor=config.plateau_factor, patience=config.plateau_patience, min_lr=config.final_lr
+        )
+    raise ValueError(f"lr_schedule={config.lr_schedule!r} is not one of 'constant', 'poly', 'exponential', 'plateau'")
+
+
+def _to_device(batch: dict, device: torch.device) -> dict:
+    return {k: v.to(device, non_blocking=True) if torch.is_tensor(v) else v for k, v in batch.items()}
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    loader: Iterable[dict],
+    *,
+    device: torch.device | str = "cpu",
+    loss_fn: LossFn | None = None,
+    input_key: str = "clip",
+    target_key: str = "label",
+) -> dict:
+    """Mean loss, accuracy and the predictions of ``model`` over ``loader`` (model in eval mode)."""
+    loss_fn = loss_fn or nn.functional.cross_entropy
+    model.eval()
+    total_loss, count, predictions, targets = 0.0, 0, [], []
+    for batch in loader:
+        batch = _to_device(batch, torch.device(device))
+        logits = model(batch[input_key])
+        target = batch[target_key]
+        total_loss += float(loss_fn(logits, target)) * len(target)
+        count += len(target)
+        predictions.append(logits.argmax(dim=-1).cpu())
+        targets.append(target.cpu())
+    predictions_t = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long)
+    targets_t = torch.cat(targets) if targets else torch.empty(0, dtype=torch.long)
+    accuracy = float((predictions_t == targets_t).float().mean()) if count else math.nan
+    return {"loss": total_loss / max(count, 1), "accuracy": accuracy, "predictions": predictions_t, "targets": targets_t}
+
+
+def fit(
+    model: nn.Module,
+    train_loader: Iterable[dict],
+    *,
+    config: FitConfig,
+    val_loader: Iterable[dict] | None = None,
+    device: torch.device | str = "cpu",
+    loss_fn: LossFn | None = None,
+    input_key: str = "clip",
+    target_key: str = "label",
+    checkpoint_path: str | Path | None = None,
+    progress: bool = True,
+    description: str = "training",
+) -> FitResult:
+    """Train ``model`` in place and return its history; with a validation loader, keep the best epoch.
+
+    ``checkpoint_path``: after every epoch the model, optimiser, scheduler and history are saved
+    there, and a later call with the same path resumes after the last finished epoch (an
+    interrupted run loses at most one epoch). The file is removed when training ends.
+    """
+    device = torch.device(device)
+    loss_fn = loss_fn or nn.functional.cross_entropy
+    model.to(device)
+    optimizer = make_optimizer(model, config)
+    updates_per_epoch = len(train_loader)  # type: ignore[arg-type]
+    scheduler = make_scheduler(optimizer, config, total_updates=config.epochs * updates_per_epoch)
+    per_update_schedule = config.lr_schedule in ("poly", "exponential")
+    if config.monitor == "val_accuracy" and val_loader is None:
+        raise ValueError("monitor='val_accuracy' needs a val_loader")
+
+    higher_is_better = config.monitor == "val_accuracy"
+    best_score = -math.inf if higher_is_better else math.inf
+    best_epoch, best_state, rows, start_epoch, waited = 0, None, [], 0, 0
+    checkpoint_path = Path(checkpoint_path) if checkpoint_path else None
+    # The loader's own shuffling generator is saved too, so a resumed run sees the batch order an
+    # uninterrupted one would have seen.
+    shuffle_generator = getattr(train_loader, "generator", None)
+    if checkpoint_path and checkpoint_path.exists():
+        saved = torch.load(checkpoint_path, map_location=device, weights_only=False)
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        if scheduler is not None and saved["scheduler"] is not None:
+            scheduler.load_state_dict(saved["scheduler"])
+        rows, start_epoch, waited = saved["history"], saved["epoch"], saved["waited"]
+        best_score, best_epoch, best_state = saved["best_score"], saved["best_epoch"], saved["best_state"]
+        torch.set_rng_state(saved["rng_state"])
+        if shuffle_generator is not None and saved.get("shuffle_state") is not None:
+            shuffle_generator.set_state(saved["shuffle_state"])
+
+    stopped_early = False
+    epochs = tqdm(range(start_epoch, config.epochs), desc=description, leave=False, disable=not progress,
+                  file=sys.stderr, initial=start_epoch, total=config.epochs)
+    for epoch in epochs:
+        model.train()
+        train_loss, train_correct, seen = 0.0, 0, 0
+        for batch in train_loader:
+            batch = _to_device(batch, device)
+            logits = model(batch[input_key])
+            target = batch[target_key]
+            loss = loss_fn(logits, target)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if config.grad_clip_norm is not None:
+                nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip_norm)
+            optimizer.step()
+            if per_update_schedule:
+                scheduler.step()
+            train_loss += float(loss.detach()) * len(target)
+            train_correct += int((logits.argmax(dim=-1) == target).sum())
+            seen += len(target)
+        row = {"epoch": epoch + 1, "lr": optimizer.param_groups[0]["lr"],
+               "train_loss": train_loss / max(seen, 1), "train_accuracy": train_correct / max(seen, 1)}
+        if val_loader is not None:
+            result = evaluate(model, val_loader, device=device, loss_fn=loss_fn, input_key=input_key, target_key=target_key)
+            row.update(val_loss=result["loss"], val_accuracy=result["accuracy"])
+            score = row[config.monitor]
+            improved = score > best_score if higher_is_better else score < best_score
+            if improved:
+                best_score, best_epoch, waited = score, epoch + 1, 0
+                if config.restore_best:
+                    best_state = copy.deepcopy(model.state_dict())
+            else:
+                waited += 1
+            if config.lr_schedule == "plateau":
+                scheduler.step(score)
+        rows.append(row)
+        epochs.set_postfix({k: f"{v:.3f}" for k, v in row.items() if k not in ("epoch", "lr")})
+        if checkpoint_path:
+            checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
+            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                        "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                        "history": rows, "epoch": epoch + 1, "waited": waited, "best_score": best_score,
+                        "best_epoch": best_epoch, "best_state": best_state, "rng_state": torch.get_rng_state(),
+                        "shuffle_state": shuffle_generator.get_state() if shuffle_generator is not None else None},
+                       checkpoint_path.with_suffix(".tmp"))
+            checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
+        if config.early_stopping_patience is not None and val_loader is not None and waited >= config.early_stopping_patience:
+            stopped_early = True
+            break
+    epochs.close()
+
+    if val_loader is None:
+        best_epoch, best_score = len(rows), math.nan
+    elif config.restore_best and best_state is not None:
+        model.load_state_dict(best_state)
+    if checkpoint_path and checkpoint_path.exists():
+        checkpoint_path.unlink()
+    return FitResult(history=pd.DataFrame(rows), best_epoch=best_epoch, best_score=best_score,
+                     stopped_early=stopped_early, config=asdict(config))

@@ -1,0 +1,61 @@
+"""Execute the book's notebooks with papermill, then the status page.
+
+    python tools/execute_notebooks.py [--profile ci] [--out _build/executed] [--results-dir _build/results] [NOTEBOOK ...]
+
+Each ``notebooks/<paper>/<table>.ipynb`` is executed with ``profile`` and ``results_dir`` injected
+into its ``parameters`` cell (its other parameters keep their defaults) and written to
+``<out>/notebooks/<paper>/<table>.ipynb``; then ``book/status.ipynb`` is executed against the
+results folders to ``<out>/book/status.ipynb``. A notebook that fails stops the build with its
+name; the outputs of the notebooks already executed are kept.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import papermill
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def execute(source: Path, target: Path, parameters: dict) -> float:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    papermill.execute_notebook(
+        str(source), str(target), parameters=parameters, kernel_name="python3", cwd=str(ROOT),
+        progress_bar=False, request_save_on_cell_execute=False,
+    )
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all under notebooks/)")
+    parser.add_argument("--profile", default="ci", choices=("ci", "quick", "full"))
+    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "executed")
+    parser.add_argument("--results-dir", type=Path, default=ROOT / "_build" / "results")
+    args = parser.parse_args(argv)
+
+    notebooks = args.notebooks or sorted((ROOT / "notebooks").rglob("*.ipynb"))
+    notebooks = [n.resolve() for n in notebooks if ".ipynb_checkpoints" not in n.parts]
+    results_dir = args.results_dir.resolve()
+    timings = []
+    for source in notebooks:
+        target = args.out / source.relative_to(ROOT)
+        seconds = execute(source, target, {"profile": args.profile, "results_dir": str(results_dir)})
+        timings.append((source.relative_to(ROOT), seconds))
+        print(f"{seconds:7.1f} s  {source.relative_to(ROOT)}", flush=True)
+    status = ROOT / "book" / "status.ipynb"
+    seconds = execute(status, args.out / "book" / "status.ipynb",
+                      {"results_dirs": [str(results_dir), str(ROOT / "results")]})
+    print(f"{seconds:7.1f} s  book/status.ipynb", flush=True)
+    total = sum(s for _, s in timings) + seconds
+    print(f"{total:7.1f} s  in all ({len(timings)} notebooks and the status page, profile {args.profile})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
