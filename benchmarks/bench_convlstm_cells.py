@@ -1,0 +1,61 @@
+"""Training time per step of the five ConvLSTM cells of Zhang et al. 2018, Table 1.
+
+Forward + backward through one recurrent layer at the paper's shape (C_in = C_out = 256, 3 x 3
+kernels, 28 x 28 maps), beside the paper's Mult-Adds ratio (e.g. 3700M / 415M = 8.9x for
+variant (a)) and the ratio of the multiply-adds a step really performs.
+
+    python benchmarks/bench_convlstm_cells.py [--device cpu|cuda] [--batch 2] [--steps 8] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import torch
+
+import motion_rnn  # noqa: F401
+from motion_rnn.device import describe, resolve_device
+from motion_rnn.models import CELL_KINDS, complexity_table, time_training_step
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto (default: cpu)")
+    parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--steps", type=int, default=8, help="time steps per clip (Table 1's network: 8)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per cell; the fastest counts")
+    parser.add_argument("--channels", type=int, default=256, help="C_in = C_out (paper: 256)")
+    parser.add_argument("--size", type=int, default=28, help="map height = width (paper: 28)")
+    parser.add_argument("--kernel-size", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's choice)")
+    parser.add_argument("--gate-activation", default="sigmoid", choices=("sigmoid", "hard_sigmoid"))
+    args = parser.parse_args()
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    device = resolve_device(args.device)
+    shape = dict(in_channels=args.channels, hidden_channels=args.channels, kernel_size=args.kernel_size)
+    table = complexity_table(**shape, height=args.size, width=args.size).set_index("kind")
+    seconds = {kind: time_training_step(kind, batch=args.batch, steps=args.steps, device=device,
+                                        repeats=args.repeats, height=args.size, width=args.size,
+                                        gate_activation=args.gate_activation, **shape)
+               for kind in CELL_KINDS}
+
+    print(f"device: {describe(device)}; torch {torch.__version__}")
+    print(f"C_in = C_out = {args.channels}, K = {args.kernel_size}, {args.size} x {args.size} maps, "
+          f"batch {args.batch}, {args.steps} steps, fastest of {args.repeats} runs; forward + backward")
+    header = (f"{'cell':<12} {'ms/step':>9} {'speed-up':>9} {'params':>10} {'paper MAdds':>12} {'paper x':>8}"
+              f" {'measured MAdds':>15} {'measured x':>11}")
+    print(header)
+    print("-" * len(header))
+    for kind in CELL_KINDS:
+        row = table.loc[kind]
+        print(f"{row['label']:<12} {seconds[kind] * 1e3:>9.2f} {seconds['convlstm'] / seconds[kind]:>8.2f}x"
+              f" {row['paper_parameter_size'] / 1e6:>9.3f}M {row['paper_mult_adds'] / 1e6:>11.1f}M"
+              f" {row['paper_ratio']:>7.2f}x {row['measured_mult_adds'] / 1e6:>14.1f}M {row['measured_ratio']:>10.2f}x")
+    print("paper MAdds: parameter size x H x W (Table 1's convention); measured: one step, one sample, "
+          "counted by torch.utils.flop_counter (x = ConvLSTM / cell).")
+
+
+if __name__ == "__main__":
+    main()
