@@ -5,6 +5,20 @@ learning-rate schedule, early stopping, gradient clipping, a special loss) enter
 :class:`FitConfig` and the ``loss_fn`` argument, never through a copied loop. Batches are dicts
 (see each data set's docstring for its keys); ``input_key`` and ``target_key`` name the entries
 the model reads and the loss compares against.
+
+Three optional arguments of :func:`fit` and :func:`evaluate` cover models and losses that need
+more than ``(input, target)``:
+
+* ``model_kwargs_keys``: batch entries (e.g. ``"lengths"`` of padded sequences) passed by keyword
+  to the model, and to ``loss_fn`` and ``predict_fn`` too, so a loss over every time step can
+  mask padding (the default loss and prediction ignore them).
+* ``predict_fn(output, **entries) -> (B,)`` class indices for the accuracy; the default is
+  ``output.argmax(-1)``. A model with one prediction per time step passes the rule that turns
+  them into one label per sequence. With frame-wise scores ``(B, T, K)`` and frame labels
+  ``(B, T)`` the default prediction is ``(B, T)`` and the accuracy is over frames.
+* ``regulariser(model) -> scalar``: added to the training loss (weight penalties, a module's
+  own ``penalty()``); ``train_loss`` in the history is the data loss alone, so that it compares
+  with ``val_loss``.
 """
 
 from __future__ import annotations
@@ -14,14 +28,32 @@ import math
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal
+from typing import Callable, Iterable, Literal, Sequence
 
 import pandas as pd
 import torch
 from torch import nn
 from tqdm import tqdm
 
-LossFn = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+LossFn = Callable[..., torch.Tensor]
+"""``loss_fn(output, target, **entries) -> scalar``; ``entries`` are the ``model_kwargs_keys``."""
+PredictFn = Callable[..., torch.Tensor]
+"""``predict_fn(output, **entries) -> (B,)`` class indices."""
+Regulariser = Callable[[nn.Module], torch.Tensor]
+
+
+def _cross_entropy(logits: torch.Tensor, target: torch.Tensor, **_: object) -> torch.Tensor:
+    return nn.functional.cross_entropy(logits, target)
+
+
+def _argmax(output: torch.Tensor, **_: object) -> torch.Tensor:
+    return output.argmax(dim=-1)
+
+
+def _forward(model: nn.Module, batch: dict, input_key: str, model_kwargs_keys: Sequence[str]):
+    """The model's output on ``batch`` and the batch entries it was given by keyword."""
+    entries = {key: batch[key] for key in model_kwargs_keys}
+    return model(batch[input_key], **entries), entries
 
 
 @dataclass(frozen=True)
@@ -108,18 +140,21 @@ def evaluate(
     loss_fn: LossFn | None = None,
     input_key: str = "clip",
     target_key: str = "label",
+    model_kwargs_keys: Sequence[str] = (),
+    predict_fn: PredictFn | None = None,
 ) -> dict:
     """Mean loss, accuracy and the predictions of ``model`` over ``loader`` (model in eval mode)."""
-    loss_fn = loss_fn or nn.functional.cross_entropy
+    loss_fn = loss_fn or _cross_entropy
+    predict_fn = predict_fn or _argmax
     model.eval()
     total_loss, count, predictions, targets = 0.0, 0, [], []
     for batch in loader:
         batch = _to_device(batch, torch.device(device))
-        logits = model(batch[input_key])
+        output, entries = _forward(model, batch, input_key, model_kwargs_keys)
         target = batch[target_key]
-        total_loss += float(loss_fn(logits, target)) * len(target)
+        total_loss += float(loss_fn(output, target, **entries)) * len(target)
         count += len(target)
-        predictions.append(logits.argmax(dim=-1).cpu())
+        predictions.append(predict_fn(output, **entries).cpu())
         targets.append(target.cpu())
     predictions_t = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long)
     targets_t = torch.cat(targets) if targets else torch.empty(0, dtype=torch.long)
@@ -137,6 +172,9 @@ def fit(
     loss_fn: LossFn | None = None,
     input_key: str = "clip",
     target_key: str = "label",
+    model_kwargs_keys: Sequence[str] = (),
+    predict_fn: PredictFn | None = None,
+    regulariser: Regulariser | None = None,
     checkpoint_path: str | Path | None = None,
     progress: bool = True,
     description: str = "training",
@@ -146,9 +184,12 @@ def fit(
     ``checkpoint_path``: after every epoch the model, optimiser, scheduler and history are saved
     there, and a later call with the same path resumes after the last finished epoch (an
     interrupted run loses at most one epoch). The file is removed when training ends.
+
+    ``model_kwargs_keys``, ``predict_fn`` and ``regulariser``: see the module docstring.
     """
     device = torch.device(device)
-    loss_fn = loss_fn or nn.functional.cross_entropy
+    loss_fn = loss_fn or _cross_entropy
+    predict_fn = predict_fn or _argmax
     model.to(device)
     optimizer = make_optimizer(model, config)
     updates_per_epoch = len(train_loader)  # type: ignore[arg-type]
@@ -180,27 +221,36 @@ def fit(
     epochs = tqdm(range(start_epoch, config.epochs), desc=description, leave=False, disable=not progress,
                   file=sys.stderr, initial=start_epoch, total=config.epochs)
     for epoch in epochs:
+        # Data sets that draw random crops or frames per epoch (e.g. JesterDataset) are told the
+        # epoch, so that their randomness depends on (seed, epoch, item) alone and resumes exactly.
+        if hasattr(getattr(train_loader, "dataset", None), "set_epoch"):
+            train_loader.dataset.set_epoch(epoch)
         model.train()
-        train_loss, train_correct, seen = 0.0, 0, 0
+        train_loss, train_correct, seen, compared = 0.0, 0, 0, 0
         for batch in train_loader:
             batch = _to_device(batch, device)
-            logits = model(batch[input_key])
+            output, entries = _forward(model, batch, input_key, model_kwargs_keys)
             target = batch[target_key]
-            loss = loss_fn(logits, target)
+            loss = loss_fn(output, target, **entries)
+            objective = loss if regulariser is None else loss + regulariser(model)
             optimizer.zero_grad(set_to_none=True)
-            loss.backward()
+            objective.backward()
             if config.grad_clip_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), config.grad_clip_norm)
             optimizer.step()
             if per_update_schedule:
                 scheduler.step()
             train_loss += float(loss.detach()) * len(target)
-            train_correct += int((logits.argmax(dim=-1) == target).sum())
+            # Accuracy over every label compared: per sequence for (B,) labels, per frame for (B, T).
+            hits = predict_fn(output.detach(), **entries) == target
+            train_correct += int(hits.sum())
+            compared += hits.numel()
             seen += len(target)
         row = {"epoch": epoch + 1, "lr": optimizer.param_groups[0]["lr"],
-               "train_loss": train_loss / max(seen, 1), "train_accuracy": train_correct / max(seen, 1)}
+               "train_loss": train_loss / max(seen, 1), "train_accuracy": train_correct / max(compared, 1)}
         if val_loader is not None:
-            result = evaluate(model, val_loader, device=device, loss_fn=loss_fn, input_key=input_key, target_key=target_key)
+            result = evaluate(model, val_loader, device=device, loss_fn=loss_fn, input_key=input_key, target_key=target_key,
+                              model_kwargs_keys=model_kwargs_keys, predict_fn=predict_fn)
             row.update(val_loss=result["loss"], val_accuracy=result["accuracy"])
             score = row[config.monitor]
             improved = score > best_score if higher_is_better else score < best_score
