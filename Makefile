@@ -14,7 +14,6 @@ RESULTS := _build/results
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # Two cores: one torch thread per core, no oversubscription between torch and BLAS.
 export OMP_NUM_THREADS ?= 2
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: venv notebooks book test unit clean

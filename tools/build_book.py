@@ -27,8 +27,9 @@ def stage(executed: Path, site: Path) -> None:
         shutil.copy2(ROOT / name, site / name)
     shutil.copytree(ROOT / "book", site / "book")
     shutil.copytree(executed / "notebooks", site / "notebooks")
-    # The status page is a notebook too: use its executed copy.
-    shutil.copy2(executed / "book" / "status.ipynb", site / "book" / "status.ipynb")
+    # Book pages that are notebooks (the status page among them): use their executed copies.
+    for page in (executed / "book").rglob("*.ipynb"):
+        shutil.copy2(page, site / page.relative_to(executed))
     missing = [p.relative_to(ROOT) for p in (ROOT / "notebooks").rglob("*.ipynb")
                if not (site / p.relative_to(ROOT)).exists()]
     if missing:
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.html.exists():
         shutil.rmtree(args.html)
     shutil.copytree(site / "_build" / "html", args.html)
-    print(f"book built: {(args.html / 'index.html').relative_to(ROOT)}")
+    print(f"book built: {args.html / 'index.html'}")
     return 0
 
 

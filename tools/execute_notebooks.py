@@ -4,8 +4,8 @@
 
 Each ``notebooks/<paper>/<table>.ipynb`` is executed with ``profile`` and ``results_dir`` injected
 into its ``parameters`` cell (its other parameters keep their defaults) and written to
-``<out>/notebooks/<paper>/<table>.ipynb``; then ``book/status.ipynb`` is executed against the
-results folders to ``<out>/book/status.ipynb``. A notebook that fails stops the build with its
+``<out>/notebooks/<paper>/<table>.ipynb``; then the book's own notebook pages (``book/**.ipynb``),
+and last ``book/status.ipynb`` against the results folders, to ``<out>/book/...``. A notebook that fails stops the build with its
 name; the outputs of the notebooks already executed are kept.
 """
 
@@ -48,7 +48,13 @@ def main(argv: list[str] | None = None) -> int:
         seconds = execute(source, target, {"profile": args.profile, "results_dir": str(results_dir)})
         timings.append((source.relative_to(ROOT), seconds))
         print(f"{seconds:7.1f} s  {source.relative_to(ROOT)}", flush=True)
+    # Book pages written as notebooks (e.g. a data set's page with its examples), then the status
+    # page last, since it reads every results folder.
     status = ROOT / "book" / "status.ipynb"
+    for page in sorted(p for p in (ROOT / "book").rglob("*.ipynb") if p != status and ".ipynb_checkpoints" not in p.parts):
+        seconds = execute(page, args.out / page.relative_to(ROOT), {})
+        timings.append((page.relative_to(ROOT), seconds))
+        print(f"{seconds:7.1f} s  {page.relative_to(ROOT)}", flush=True)
     seconds = execute(status, args.out / "book" / "status.ipynb",
                       {"results_dirs": [str(results_dir), str(ROOT / "results")]})
     print(f"{seconds:7.1f} s  book/status.ipynb", flush=True)

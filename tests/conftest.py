@@ -1,0 +1,25 @@
+"""Shared fixtures: where the built book lives, and building it when a test needs it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = ROOT / "_build" / "executed"
+RESULTS = ROOT / "_build" / "results"
+HTML = ROOT / "_build" / "html"
+NOTEBOOKS = sorted(p.relative_to(ROOT) for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    """The HTML book, built by `make book` (or here, if a test runs without it)."""
+    if not all((EXECUTED / n).exists() for n in NOTEBOOKS) or not (EXECUTED / "book" / "status.ipynb").exists():
+        subprocess.run([sys.executable, str(ROOT / "tools" / "execute_notebooks.py")], check=True, cwd=ROOT)
+    if not (HTML / "index.html").exists():
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_book.py")], check=True, cwd=ROOT)
+    return HTML

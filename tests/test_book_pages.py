@@ -1,0 +1,74 @@
+"""The rendered book, as a reader's browser shows it (headless Chromium).
+
+Every notebook page must show its table and its figure, the intro and the status page must exist,
+and the status page must list every catalogued table. Skips, saying why, only where no Chromium
+is installed (``.ci/run`` installs Debian's ``chromium``).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from conftest import NOTEBOOKS
+
+pytestmark = pytest.mark.book
+
+CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+def render(page: Path, tmp_path: Path) -> BeautifulSoup:
+    """The page's DOM after Chromium loaded it and ran its scripts."""
+    if CHROMIUM is None:
+        pytest.skip("no Chromium on this machine (install Debian's 'chromium' package to run the browser check)")
+    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
+                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return BeautifulSoup(done.stdout, "html.parser")
+
+
+def screenshot(page: Path, png: Path, tmp_path: Path) -> Image.Image:
+    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400",
+                    f"--screenshot={png}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    return Image.open(png)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=str)
+def test_notebook_page_shows_its_table_and_figure(built_book, tmp_path, notebook):
+    page = built_book / notebook.with_suffix(".html")
+    assert page.exists(), f"{notebook} has no page in the book"
+    dom = render(page, tmp_path)
+    article = dom.find("article") or dom
+    assert article.find("h1"), "page has no title"
+    tables = article.find_all("table")
+    assert len(tables) >= 2, "the paper's table and ours should both show"
+    assert any("paper" in t.get_text() and "ours" in t.get_text() for t in tables), "no paper-vs-ours table"
+    images = [img for img in article.find_all("img") if img.get("src", "").endswith(".png")]
+    assert images, "no figure on the page"
+    for img in images:
+        file = (page.parent / img["src"]).resolve()
+        with Image.open(file) as picture:
+            assert picture.width > 200 and picture.height > 100, f"{file.name} is too small to be a figure"
+    assert not article.select(".output.traceback, .ansi-red-intense-fg"), "the page shows an error"
+    assert "holds" in article.get_text(), "no claim verdicts on the page"
+    shot = screenshot(page, tmp_path / "page.png", tmp_path)
+    assert len(set(shot.convert("L").resize((64, 128)).getdata())) > 8, "the page renders blank"
+
+
+def test_intro_and_status_pages(built_book, tmp_path):
+    from motion_rnn.reference import catalogue
+
+    intro = render(built_book / "book" / "intro.html", tmp_path)
+    assert "replication book" in intro.get_text()
+    status = render(built_book / "book" / "status.html", tmp_path)
+    text = status.get_text()
+    for caption in catalogue()["caption"]:
+        assert caption.split(":")[0] in text
+    assert "not built yet" in text and "ran" in text

@@ -1,0 +1,86 @@
+import json
+
+import pandas as pd
+import pytest
+
+from motion_rnn.parameters import check_parameters
+from motion_rnn.reference import catalogue, paper_table
+from motion_rnn.report import Claim, claims_frame, paper_vs_ours, show_claims, side_by_side
+from motion_rnn.results import (CLAIM_COLUMNS, TABLE_COLUMNS, provenance, result_paths, write_claims,
+                                write_provenance, write_table)
+from motion_rnn.status import collect_status, status_view
+
+
+@pytest.fixture
+def params(tmp_path):
+    return check_parameters(profile="ci", data="synthetic", seed=4, device="cpu", results_dir=tmp_path)
+
+
+def ours_cells():
+    return pd.DataFrame([("ConvLSTM", "Parameter Size", 4.718592, "M"), ("Variant (a)", "Parameter Size", 0.528896, "M"),
+                         ("ConvLSTM", "Extra column", 1.0, "")], columns=["row", "column", "ours", "unit"])
+
+
+def test_paper_vs_ours_keeps_paper_order_and_adds_ours(params):
+    table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
+    assert list(table.columns) == TABLE_COLUMNS
+    assert len(table) == 25 + 1  # every paper cell, plus our extra one
+    first = table.iloc[0]
+    assert (first["row"], first["column"], first["paper"]) == ("ConvLSTM", "Validating accuracy (Jester)", 95.11)
+    assert pd.isna(first["ours"])
+    extra = table[table["column"] == "Extra column"].iloc[0]
+    assert pd.isna(extra["paper"]) and extra["ours"] == 1.0 and table.iloc[-1]["column"] == "Extra column"
+    assert set(table["profile"]) == {"ci"} and set(table["seed"]) == {4} and set(table["data"]) == {"synthetic"}
+
+
+def test_side_by_side_difference(params):
+    table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
+    wide = side_by_side(table, ["Parameter Size"])
+    assert wide.loc["ConvLSTM", ("Parameter Size (M)", "ours − paper")] == pytest.approx(4.718592 - 4.719)
+    assert pd.isna(wide.loc["Variant (b)", ("Parameter Size (M)", "ours")])
+
+
+def test_write_table_is_byte_identical_for_identical_frames(params, tmp_path):
+    table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
+    a, b = write_table(table, tmp_path / "a.csv"), write_table(table.copy(), tmp_path / "b.csv")
+    assert a.read_bytes() == b.read_bytes()
+    assert a.read_text().splitlines()[0] == ",".join(TABLE_COLUMNS)
+
+
+def test_write_table_refuses_missing_columns(tmp_path):
+    with pytest.raises(ValueError, match="lacks columns"):
+        write_table(pd.DataFrame({"row": [1]}), tmp_path / "x.csv")
+
+
+def test_claims_roundtrip_and_display(tmp_path):
+    frame = claims_frame([Claim("A beats B", True, "1 > 0"), Claim("C beats D", False, "0 < 1")])
+    assert list(frame.columns) == CLAIM_COLUMNS
+    path = write_claims(frame, tmp_path / "c.csv")
+    back = pd.read_csv(path)
+    assert list(back["holds"]) == [True, False]
+    html = show_claims(frame).to_html()
+    assert "does not hold" in html and "holds" in html
+
+
+def test_provenance_records_where_a_result_came_from(params, tmp_path):
+    record = provenance(params, wall_seconds=12.34)
+    assert {"commit", "date", "device", "wall_seconds", "profile", "data", "seed", "torch"} <= set(record)
+    path = write_provenance(record, tmp_path / "p.json")
+    assert json.loads(path.read_text())["wall_seconds"] == 12.3
+
+
+def test_status_lists_every_table_and_what_ran(params, tmp_path):
+    paths = result_paths(tmp_path, "zhang2018", "table1_convlstm_variants")
+    table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
+    write_table(table, paths.table)
+    write_claims(claims_frame([Claim("A", True, ""), Claim("B", False, "")]), paths.claims)
+    write_provenance({"date": "2026-11-21", "commit": "abc"}, paths.provenance)
+    status = collect_status([tmp_path, tmp_path / "empty"], project_root=tmp_path)
+    assert len(status) == len(catalogue())  # one line a table: no second folder has results
+    row = status[status["table"] == "table1_convlstm_variants"].iloc[0]
+    assert (row["profile"], row["data"], row["seed"], row["claims_held"], row["claims_total"]) == ("ci", "synthetic", "4", 1, 2)
+    assert row["claims_failed"] == "B" and row["commit"] == "abc"
+    view = status_view(status)
+    states = dict(zip(status["table"], view["state"]))
+    assert states["table1_architectures"] == "not built yet"
+    assert "1 of 2 hold (not: B)" in set(view["claims"])
