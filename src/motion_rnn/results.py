@@ -108,3 +108,13 @@ def write_provenance(record: dict, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
     return path
+
+
+def write_results(params: RunParameters, paper: str, table_name: str, *, table: pd.DataFrame, claims: pd.DataFrame,
+                  wall_seconds: float, extra: dict | None = None) -> ResultPaths:
+    """Write a notebook's three results files (table, claims, provenance) under ``params.results_dir``."""
+    paths = result_paths(params.results_dir, paper, table_name)
+    write_table(table, paths.table)
+    write_claims(claims, paths.claims)
+    write_provenance(provenance(params, wall_seconds=wall_seconds, extra=extra), paths.provenance)
+    return paths
