@@ -59,7 +59,8 @@ def test_built_notebook_ran_and_wrote_its_results(built_book, notebook):
     table, claims = pd.read_csv(table_csv), pd.read_csv(claims_csv)
     assert list(table.columns) == TABLE_COLUMNS and list(claims.columns) == CLAIM_COLUMNS
     assert table["paper"].notna().any() and table["ours"].notna().any()
-    assert set(table["profile"]) == {"ci"} and set(table["data"]) == {"synthetic"} and set(table["seed"]) == {0}
+    # By default every notebook runs on its synthetic data (some add a real stand-in beside it).
+    assert set(table["profile"]) == {"ci"} and "synthetic" in set(table["data"]) and set(table["seed"]) == {0}
     assert len(claims) > 0 and claims["holds"].isin([True, False]).all()
 
 
