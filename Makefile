@@ -2,7 +2,8 @@
 #   make book   set up .venv, execute every notebook (profile ci) with papermill, build _build/html
 #   make test   everything that can fail: unit tests, the notebooks, nbval, the book build with
 #               warnings as errors, and the rendered pages in headless Chromium
-# Both set up .venv by themselves on a fresh clone. PROFILE=quick make book runs the longer profile.
+# Both set up .venv by themselves on a fresh clone. PROFILE=quick make book runs the longer profile;
+# `make results` reruns the quick profile into results/ (NOTEBOOKS=... to choose notebooks).
 
 PYTHON ?= python3
 VENV := .venv
@@ -16,7 +17,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv notebooks book test unit clean
+.PHONY: venv notebooks book test unit results clean
 
 venv: $(STAMP)
 
@@ -40,6 +41,10 @@ unit: $(STAMP)
 # nbval on the executed notebooks (--nbval-lax; cells marked NBVAL_CHECK_OUTPUT compared strictly).
 test: book
 	$(PY) -m pytest tests $(EXECUTED)/notebooks --nbval-lax -p no:cacheprovider
+
+# The committed results of the longer profile (minutes a notebook on a CPU), with provenance.
+results: $(STAMP)
+	$(PY) tools/execute_notebooks.py --profile quick --out _build/executed-quick --results-dir results --notebooks-only $(NOTEBOOKS)
 
 clean:
 	rm -rf _build

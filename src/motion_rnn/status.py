@@ -54,33 +54,26 @@ def collect_status(results_dirs: Sequence[str | Path], *, project_root: str | Pa
     return pd.DataFrame(rows)
 
 
-def status_view(status: pd.DataFrame) -> pd.DataFrame:
-    """The status as the book shows it: paper, table, state, run (profile / data / seed), claims held."""
-    titles = dict(zip(papers()["paper"], papers()["citation"]))
+def status_view(status: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The status as the book shows it, one frame a paper (keyed by its short citation).
+
+    Columns: table, state (not built yet / built, not run / ran), run (profile / data / seed, and
+    the results folder), claims (how many held), claims not held.
+    """
+    short = dict(zip(papers()["paper"], papers()["short"]))
 
     def state(row) -> str:
         if not row.notebook_built:
             return "not built yet"
-        if not row.results:
-            return "built, not run"
-        return "ran"
-
-    def run(row) -> str:
-        if not row.results:
-            return ""
-        return f"{row.profile} / {row.data} / seed {row.seed} ({row.results})"
-
-    def claims(row) -> str:
-        if not row.results:
-            return ""
-        text = f"{row.claims_held} of {row.claims_total} hold"
-        return text + (f" (not: {row.claims_failed})" if row.claims_failed else "")
+        return "ran" if row.results else "built, not run"
 
     view = pd.DataFrame({
-        "paper": [titles.get(p, p) for p in status["paper"]],
+        "paper": [short.get(p, p) for p in status["paper"]],
         "table": status["caption"],
         "state": [state(r) for r in status.itertuples()],
-        "run (profile / data / seed)": [run(r) for r in status.itertuples()],
-        "claims": [claims(r) for r in status.itertuples()],
+        "run (profile / data / seed)": [f"{r.profile} / {r.data} / seed {r.seed} in {r.results}" if r.results else ""
+                                        for r in status.itertuples()],
+        "claims": [f"{r.claims_held} of {r.claims_total} hold" if r.results else "" for r in status.itertuples()],
+        "claims not held": status["claims_failed"].fillna(""),
     })
-    return view
+    return {paper: frame.drop(columns="paper").reset_index(drop=True) for paper, frame in view.groupby("paper", sort=False)}
