@@ -79,9 +79,9 @@ PRESETS = {
     "ci": Table1Preset(size=32, num_frames=8, width=1 / 16, convlstm_channels=16, batch_size=12, epochs=3, lr=0.05,
                        final_lr=1e-3, train_videos_per_class=8, val_videos_per_class=3, video_frames=12,
                        video_size=40, timing_batch=1, timing_steps=2, timing_repeats=2),
-    "quick": Table1Preset(size=48, num_frames=16, width=1 / 8, convlstm_channels=32, batch_size=16, epochs=15,
-                          lr=0.05, final_lr=1e-4, weight_decay=1e-4, train_videos_per_class=40,
-                          val_videos_per_class=12, video_frames=24, video_size=56, timing_batch=2,
+    "quick": Table1Preset(size=32, num_frames=16, width=1 / 8, convlstm_channels=32, batch_size=16, epochs=30,
+                          lr=0.05, final_lr=1e-4, weight_decay=1e-4, train_videos_per_class=60,
+                          val_videos_per_class=12, video_frames=24, video_size=36, timing_batch=2,
                           timing_steps=4, timing_repeats=3),
     "full": Table1Preset(),
 }
