@@ -19,14 +19,6 @@ from motion_rnn.models.cnn2d import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _tiny_cnn(**options) -> FrameCNN:
     torch.manual_seed(0)
     return FrameCNN(**({"width": 1 / 8, "frame_size": 16} | options))

@@ -23,15 +23,6 @@ PAPER = dict(in_channels=256, hidden_channels=256, kernel_size=3)
 PAPER_SIZES = {"convlstm": 4_718_592, "a": 528_896, "b": 666_880, "c": 601_344, "d": 601_344}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small tensors: one thread is faster, and immune to other work on the machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 @pytest.fixture(scope="module")
 def paper_cells():
     torch.manual_seed(0)

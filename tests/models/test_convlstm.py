@@ -18,15 +18,6 @@ from motion_rnn.models import (
 B, C_IN, C_HID, H, W = 2, 3, 4, 5, 6
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small tensors: one thread is faster, and immune to other work on the machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _cell(kind: str, **options) -> nn.Module:
     torch.manual_seed(0)
     return make_cell(kind, in_channels=C_IN, hidden_channels=C_HID, **options)

@@ -19,15 +19,6 @@ from motion_rnn.reproducibility import seed_everything
 SMALL = dict(width=1 / 8, num_classes=5)
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small tensors: one thread is faster, and immune to other work on the machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _small(cell: str = "a", **options):
     torch.manual_seed(0)
     return build_res3d_convlstm_mobilenet(cell=cell, **(SMALL | options))
@@ -129,15 +120,6 @@ def test_wrong_inputs_fail():
 
 
 # -- training ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _restore_determinism_flag():
-    """``seed_everything`` switches on deterministic algorithms globally; leave the flag as found."""
-    enabled = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    yield
-    torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
 
 
 def _overfit(cell: str, steps: int = 30) -> tuple[float, float, float]:

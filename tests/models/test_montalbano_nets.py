@@ -31,16 +31,6 @@ TINY_WINDOWS = {"single_frame": 1, "temp_max_pooling": 6, "temp_mean_pooling": 6
                 "rnn_standard_cells": 6, "rnn_lstm_cells": 6, "temp_conv_lstm": 6}
 
 
-@pytest.fixture(autouse=True)
-def _one_thread_and_determinism_flag():
-    threads = torch.get_num_threads()
-    enabled = torch.are_deterministic_algorithms_enabled()
-    warn_only = torch.is_deterministic_algorithms_warn_only_enabled()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-    torch.use_deterministic_algorithms(enabled, warn_only=warn_only)
-
 
 def _tiny(name: str, **options):
     torch.manual_seed(0)

@@ -10,14 +10,6 @@ from torch import nn
 from motion_rnn.models.peephole_lstm import BidirectionalSum, LeakyReLURNN, PeepholeLSTM, time_peephole_lstm
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 

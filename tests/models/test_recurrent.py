@@ -24,15 +24,6 @@ from motion_rnn.train import FitConfig, evaluate, fit
 CELLS = ("rnn", "lstm", "gru")
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    """Small tensors: one thread is faster, and immune to other work on the machine's cores."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def small(**options):
     torch.manual_seed(0)
     kwargs = dict(input_size=6, num_classes=4, cell="gru", hidden_size=5, num_layers=2) | options

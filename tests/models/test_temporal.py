@@ -18,14 +18,6 @@ from motion_rnn.models.temporal import (
 )
 
 
-@pytest.fixture(autouse=True)
-def _one_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 # -- temporal pooling --------------------------------------------------------------------------
 
 

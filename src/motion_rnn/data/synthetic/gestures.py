@@ -62,8 +62,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -72,6 +70,7 @@ import cv2
 import numpy as np
 
 from motion_rnn.data.jester import FRAMES_DIR, LABELS_FILE, SPLIT_FILES
+from motion_rnn.data.synthetic.cache import MANIFEST_FILE, write_once  # noqa: F401 (MANIFEST_FILE re-exported)
 
 SYNTHETIC_CLASSES: tuple[str, ...] = (
     "Swiping Left",
@@ -95,7 +94,6 @@ PAIRED_CLASSES: tuple[tuple[str, str], ...] = (
     ("Zooming In With Two Hands", "Zooming Out With Two Hands"),
     ("Pushing Hand Away", "Pulling Hand In"),
 )
-MANIFEST_FILE = "synthetic_manifest.json"
 TEST_ANSWERS_FILE = "synthetic-test-labels.csv"  # not in the real release: its test set is unlabelled
 _SPLIT_KEYS = {"train": 0, "validation": 1, "test": 2}
 _FORMAT_VERSION = 1
@@ -460,18 +458,8 @@ def _write_frames(folder: Path, frames: np.ndarray, quality: int) -> None:
         (folder / f"{k:05d}.jpg").write_bytes(buf.tobytes())
 
 
-def _read_manifest(root: Path) -> dict | None:
-    try:
-        return json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _complete(root: Path, params: dict) -> bool:
-    m = _read_manifest(root)
-    if m is None or m.get("parameters") != params:
-        return False
-    files = [LABELS_FILE] + [SPLIT_FILES[s] for s in params["splits"]]
+def _has_files(root: Path, manifest: dict) -> bool:
+    files = [LABELS_FILE] + [SPLIT_FILES[s] for s in manifest["parameters"]["splits"]]
     return (root / FRAMES_DIR).is_dir() and all((root / f).is_file() for f in files)
 
 
@@ -529,30 +517,14 @@ def write_synthetic_jester(
         "jpeg_quality": int(jpeg_quality),
         "style": json.loads(json.dumps(asdict(style))),  # tuples as lists, as read back
     }
-    if _complete(root, params):
-        return root
-    if root.exists() and (not root.is_dir() or (any(root.iterdir()) and _read_manifest(root) is None)):
-        raise FileExistsError(
-            f"{root} exists and was not written by write_synthetic_jester (no {MANIFEST_FILE}); "
-            "choose a new or empty folder"
-        )
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = root.parent / f".{root.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        _generate(tmp, params, style)
-        if root.exists():
-            if _complete(root, params):  # written meanwhile by another process
-                shutil.rmtree(tmp)
-                return root
-            shutil.rmtree(root)
-        os.replace(tmp, root)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return root
+    return write_once(
+        root, params, generate=lambda tmp: _generate(tmp, params, style), is_complete=_has_files,
+        writer="write_synthetic_jester", indent=2,
+    )
 
 
-def _generate(out: Path, params: dict, style: GestureStyle) -> None:
+def _generate(out: Path, params: dict, style: GestureStyle) -> dict:
+    """Write the videos and lists into ``out``; return the manifest's other entries."""
     names = params["classes"]
     seed, t, h, w = params["seed"], params["num_frames"], params["size"], params["width"]
     (out / FRAMES_DIR).mkdir(parents=True)
@@ -579,8 +551,7 @@ def _generate(out: Path, params: dict, style: GestureStyle) -> None:
         else:
             (out / SPLIT_FILES[split]).write_text("".join(f"{v};{n}\n" for v, n in rows), encoding="utf-8")
         counts[split] = len(rows)
-    manifest = {"parameters": params, "videos": counts}
-    (out / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    return {"videos": counts}
 
 
 def example_sheet(

@@ -70,8 +70,6 @@ import io
 import json
 import math
 import os
-import shutil
-import uuid
 import zipfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -88,6 +86,7 @@ from motion_rnn.data.montalbano import (
     MEMBERS,
     sample_name,
 )
+from motion_rnn.data.synthetic.cache import MANIFEST_FILE, write_once  # noqa: F401 (MANIFEST_FILE re-exported)
 from motion_rnn.metrics.jaccard import Interval, frames_to_intervals
 
 __all__ = [
@@ -119,7 +118,6 @@ SYNTHETIC_GESTURES: tuple[str, ...] = (
     "wave", "clap",  # 19, 20: oscillations
 )
 ORDER_PAIRS: tuple[tuple[int, int], ...] = tuple((k, k + 1) for k in range(1, 18, 2))
-MANIFEST_FILE = "synthetic_manifest.json"
 _FORMAT_VERSION = 1
 
 # Body geometry as fractions of stature (standing, facing the camera; anthropometric tables).
@@ -890,18 +888,8 @@ def _available_codec(codec: str) -> str:
         raise
 
 
-def _read_manifest(root: Path) -> dict | None:
-    try:
-        return json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _complete(root: Path, params: dict) -> bool:
-    m = _read_manifest(root)
-    if m is None or m.get("parameters") != params:
-        return False
-    return all((root / f"{sample_name(i)}.zip").is_file() for i in params["ids"])
+def _has_files(root: Path, manifest: dict) -> bool:
+    return all((root / f"{sample_name(i)}.zip").is_file() for i in manifest["parameters"]["ids"])
 
 
 def synthetic_split_ids(*, train: int, validation: int, test: int,
@@ -970,15 +958,8 @@ def write_synthetic_montalbano(
         "crf": int(crf),
         "style": json.loads(json.dumps(asdict(style))),
     }
-    if _complete(root, params):
-        return root
-    if root.exists() and (not root.is_dir() or (any(root.iterdir()) and _read_manifest(root) is None)):
-        raise FileExistsError(f"{root} exists and was not written by write_synthetic_montalbano "
-                              f"(no {MANIFEST_FILE}); choose a new or empty folder")
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = root.parent / f".{root.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        tmp.mkdir()
+
+    def generate(tmp: Path) -> dict:
         sequences = []
         for i in ids:
             seq = render_sequence(i, num_frames=params["frames_per_sequence"], seed=seed, size=(h, w),
@@ -987,14 +968,7 @@ def write_synthetic_montalbano(
             sequences.append({"id": i, "performer": seq.performer, "left_handed": seq.left_handed,
                               "gestures": [int(g) for g, _, _ in seq.intervals],
                               "gesture_frames": int(np.count_nonzero(seq.labels))})
-        manifest = {"parameters": params, "gesture_names": list(SYNTHETIC_GESTURES), "sequences": sequences}
-        (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        if root.exists():
-            if _complete(root, params):  # written meanwhile by another process
-                return root
-            shutil.rmtree(root)
-        os.replace(tmp, root)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return root
+        return {"gesture_names": list(SYNTHETIC_GESTURES), "sequences": sequences}
+
+    return write_once(root, params, generate=generate, is_complete=_has_files,
+                      writer="write_synthetic_montalbano", indent=1)

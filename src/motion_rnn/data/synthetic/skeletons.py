@@ -74,8 +74,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import shutil
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -83,6 +81,7 @@ from pathlib import Path
 import numpy as np
 
 from motion_rnn.data.ntu import MISSING_SKELETONS, NUM_JOINTS, NTUSample, write_skeleton
+from motion_rnn.data.synthetic.cache import MANIFEST_FILE, write_once
 
 __all__ = [
     "ARM_PAIRS",
@@ -140,7 +139,6 @@ al. 2016, Secs. 3 and 4.1). Which side camera is at -45 is our choice."""
 _FACED_CAMERA = {1: 2, 2: 3}  # replication -> the camera the performer faces
 
 FRAME_RATE = 30  # frames a second, as the Kinect v2
-MANIFEST_FILE = "synthetic_manifest.json"
 _FORMAT_VERSION = 1
 _KINECT_BODY_ID = 72057594037927936  # 2**56: real bodyIDs are this plus a small number
 
@@ -732,17 +730,7 @@ def _classes(num_classes: int | None, actions: Sequence[int] | None) -> tuple[in
 # ---------------------------------------------------------------------------------------------
 # Writing a folder of .skeleton files
 # ---------------------------------------------------------------------------------------------
-def _read_manifest(root: Path) -> dict | None:
-    try:
-        return json.loads((root / MANIFEST_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _complete(root: Path, params: dict) -> bool:
-    manifest = _read_manifest(root)
-    if manifest is None or manifest.get("parameters") != params:
-        return False
+def _has_files(root: Path, manifest: dict) -> bool:
     return all((root / f"{name}.skeleton").is_file() for name in manifest.get("files", {}))
 
 
@@ -779,17 +767,8 @@ def write_synthetic_ntu(
         "performers": [int(p) for p in performers],
         "style": json.loads(json.dumps(asdict(style))),  # tuples as lists, as read back
     }
-    if _complete(root, params):
-        return root
-    if root.exists() and (not root.is_dir() or (any(root.iterdir()) and _read_manifest(root) is None)):
-        raise FileExistsError(
-            f"{root} exists and was not written by write_synthetic_ntu (no {MANIFEST_FILE}); "
-            "choose a new or empty folder"
-        )
-    root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = root.parent / f".{root.name}.tmp-{uuid.uuid4().hex[:8]}"
-    try:
-        tmp.mkdir()
+
+    def generate(tmp: Path) -> dict:
         files = {}
         for sample, facts in iter_synthetic_ntu(
             performances_per_class=performances_per_class, seed=seed, num_classes=num_classes,
@@ -797,14 +776,7 @@ def write_synthetic_ntu(
         ):
             write_skeleton(tmp / f"{sample.name}.skeleton", sample)
             files[facts.pop("name")] = facts
-        manifest = {"parameters": params, "files": files}
-        (tmp / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        if root.exists():
-            if _complete(root, params):  # written meanwhile by another process
-                return root
-            shutil.rmtree(root)
-        os.replace(tmp, root)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return root
+        return {"files": files}
+
+    return write_once(root, params, generate=generate, is_complete=_has_files,
+                      writer="write_synthetic_ntu", indent=1)
