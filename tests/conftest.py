@@ -8,11 +8,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-EXECUTED = ROOT / "_build" / "executed"
-RESULTS = ROOT / "_build" / "results"
-HTML = ROOT / "_build" / "html"
-NOTEBOOKS = sorted(p.relative_to(ROOT) for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+from book_paths import EXECUTED, HTML, NOTEBOOKS, ROOT
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import NOTEBOOKS
+from book_paths import NOTEBOOKS
 
 pytestmark = pytest.mark.book
 

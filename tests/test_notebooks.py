@@ -17,7 +17,7 @@ import pytest
 
 from motion_rnn.results import CLAIM_COLUMNS, TABLE_COLUMNS
 
-from conftest import EXECUTED, NOTEBOOKS, RESULTS, ROOT
+from book_paths import EXECUTED, NOTEBOOKS, RESULTS, ROOT
 
 pytestmark = pytest.mark.book
 

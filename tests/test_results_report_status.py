@@ -86,3 +86,13 @@ def test_status_lists_every_table_and_what_ran(params, tmp_path):
     assert set(views["Pigou et al. (IJCV 2018)"]["state"]) == {"not built yet"}
     zhang = views["Zhang et al. (NeurIPS 2018)"].iloc[0]
     assert (zhang["claims"], zhang["claims not held"]) == ("1 of 2 hold", "B")
+
+
+def test_above_chance():
+    from motion_rnn.report import above_chance
+
+    assert above_chance(50.0, samples=144, num_classes=12)[0]
+    assert not above_chance(9.7, samples=144, num_classes=12)[0]  # 14 of 144 against 12 expected
+    # Five rows tested for their best: a borderline result no longer passes.
+    borderline = above_chance(15.3, samples=144, num_classes=12)
+    assert borderline[0] and not above_chance(15.3, samples=144, num_classes=12, comparisons=5, level=0.001)[0]

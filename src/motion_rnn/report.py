@@ -96,3 +96,19 @@ def format_number(value: float, unit: str = "") -> str:
         return "n/a"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
     return f"{text}{' ' + unit if unit and unit != '%' else unit}"
+
+
+def above_chance(accuracy_percent: float, *, samples: int, num_classes: int, comparisons: int = 1,
+                 level: float = 0.01) -> tuple[bool, float]:
+    """Whether an accuracy is better than guessing, by a one-sided binomial test.
+
+    ``accuracy_percent`` of ``samples`` predictions right, against the chance rate
+    ``1 / num_classes``; ``comparisons`` (e.g. the number of rows whose best is tested) divides the
+    level (Bonferroni). Returns ``(above, p_value)``. Accuracy claims made on networks that are not
+    above chance say nothing about the paper's claims; notebooks say so.
+    """
+    from scipy.stats import binomtest
+
+    correct = round(accuracy_percent / 100 * samples)
+    p_value = binomtest(correct, samples, 1 / num_classes, alternative="greater").pvalue
+    return bool(p_value < level / max(comparisons, 1)), float(p_value)

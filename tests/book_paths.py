@@ -1,0 +1,11 @@
+"""Where the built book lives (shared by the notebook and rendered-page tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = ROOT / "_build" / "executed"
+RESULTS = ROOT / "_build" / "results"
+HTML = ROOT / "_build" / "html"
+NOTEBOOKS = sorted(p.relative_to(ROOT) for p in (ROOT / "notebooks").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
