@@ -60,6 +60,7 @@ class Table1Preset:
     convlstm_channels: int = 256  # filters of both ConvLSTM layers, Sec. 3.2
     batch_size: int = 16  # "the input is 16 video clips", Sec. 3.2
     epochs: int = 30  # Sec. 3.2
+    optimizer: str = "sgd"  # "Stochastic gradient descent (SGD) is used for training", Sec. 3.2
     lr: float = 1e-3  # polynomial decay from 1e-3 to 1e-6, Sec. 3.2
     final_lr: float = 1e-6
     momentum: float = 0.9  # SGD with momentum (authors' code)
@@ -76,11 +77,13 @@ class Table1Preset:
 
 
 PRESETS = {
-    "ci": Table1Preset(size=32, num_frames=8, width=1 / 16, convlstm_channels=16, batch_size=12, epochs=3, lr=0.05,
-                       final_lr=1e-3, train_videos_per_class=8, val_videos_per_class=3, video_frames=12,
-                       video_size=40, timing_batch=1, timing_steps=2, timing_repeats=2),
-    "quick": Table1Preset(size=32, num_frames=16, width=1 / 8, convlstm_channels=32, batch_size=16, epochs=30,
-                          lr=0.05, final_lr=1e-4, weight_decay=1e-4, train_videos_per_class=60,
+    # Not in the paper: the small profiles train with Adam, which gets small networks off the
+    # ground within a CPU's epoch budget where the paper's SGD schedule does not.
+    "ci": Table1Preset(size=32, num_frames=8, width=1 / 16, convlstm_channels=16, batch_size=12, epochs=3,
+                       optimizer="adam", lr=2e-3, final_lr=2e-5, train_videos_per_class=8, val_videos_per_class=3,
+                       video_frames=12, video_size=40, timing_batch=1, timing_steps=2, timing_repeats=2),
+    "quick": Table1Preset(size=32, num_frames=16, width=1 / 4, convlstm_channels=64, batch_size=16, epochs=12,
+                          optimizer="adam", lr=2e-3, final_lr=2e-5, train_videos_per_class=40,
                           val_videos_per_class=12, video_frames=24, video_size=36, timing_batch=2,
                           timing_steps=4, timing_repeats=3),
     "full": Table1Preset(),
@@ -176,7 +179,7 @@ def train_variant(kind: str, splits: Splits, settings: Table1Preset, *, seed: in
     train_loader = DataLoader(splits.train, batch_size=settings.batch_size, shuffle=True, generator=generator,
                               drop_last=len(splits.train) > settings.batch_size)
     val_loader = DataLoader(splits.validation, batch_size=settings.batch_size)
-    config = FitConfig(epochs=settings.epochs, lr=settings.lr, optimizer="sgd", momentum=settings.momentum,
+    config = FitConfig(epochs=settings.epochs, lr=settings.lr, optimizer=settings.optimizer, momentum=settings.momentum,
                        weight_decay=settings.weight_decay, lr_schedule="poly", final_lr=settings.final_lr,
                        poly_power=0.9, monitor="val_accuracy", restore_best=False)
     checkpoint = checkpoint_dir / f"{kind}-seed{seed}.pt" if checkpoint_dir else None
