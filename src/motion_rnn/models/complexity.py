@@ -30,7 +30,6 @@ Three ways of counting, kept apart:
 
 from __future__ import annotations
 
-import time
 
 import pandas as pd
 import torch
@@ -38,6 +37,7 @@ from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from motion_rnn.models.convlstm import CELL_KINDS, CELL_LABELS, ConvLSTM, ConvLSTMCellBase, make_cell
+from motion_rnn.timing import best_time
 
 PAPER_EQUATIONS: dict[str, str] = {"convlstm": "eq. 7", "a": "eq. 16", "b": "eq. 20", "c": "eq. 24", "d": "eq. 24"}
 """The equation of the paper that gives each cell's parameter size."""
@@ -149,13 +149,5 @@ def time_training_step(kind: str, *, batch: int = 2, steps: int = 8, device: str
     def run() -> None:
         layer.zero_grad(set_to_none=True)
         layer(x).sum().backward()
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
 
-    run()
-    best = float("inf")
-    for _ in range(max(1, repeats)):
-        start = time.perf_counter()
-        run()
-        best = min(best, time.perf_counter() - start)
-    return best / steps
+    return best_time(run, repeats=repeats, device=device) / steps

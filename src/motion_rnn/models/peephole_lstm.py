@@ -47,7 +47,6 @@ Initialisation (the paper: "a random orthogonal initialization method", Sec. 4.2
 
 from __future__ import annotations
 
-import time
 from typing import Callable
 
 import torch
@@ -55,6 +54,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from motion_rnn.models.cnn2d import HIDDEN_BIAS, LEAKINESS, RELU_GAIN, InitScheme, check_init
+from motion_rnn.timing import best_time
 
 PAPER_LSTM_UNITS = 512
 """Sec. 4.2: "For LSTM cells, we only saw a small improvement between 512 and 1024 units, so we settled at 512"."""
@@ -272,16 +272,8 @@ def time_peephole_lstm(*, batch: int = 32, steps: int = PAPER_SEQUENCE_LENGTH, i
             layer.zero_grad(set_to_none=True)
             sequence.grad = None
             _states(layer(sequence)).sum().backward()
-            if device.type == "cuda":
-                torch.cuda.synchronize(device)
 
-        run()
-        best = float("inf")
-        for _ in range(max(1, repeats)):
-            start = time.perf_counter()
-            run()
-            best = min(best, time.perf_counter() - start)
-        return best
+        return best_time(run, repeats=repeats, device=device)
 
     ours_s, reference_s = timed(ours), timed(reference)
     return {"peephole_lstm_s": ours_s, "torch_lstm_s": reference_s, "ratio": ours_s / reference_s}

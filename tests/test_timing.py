@@ -1,0 +1,27 @@
+import time
+
+import pytest
+
+from motion_rnn.timing import best_time
+
+
+def test_best_time_warms_up_and_keeps_the_fastest():
+    calls = []
+
+    def run():
+        # The first (warm-up) call is slow, then one timed call is slower than the other.
+        time.sleep([0.05, 0.02, 0.0][min(len(calls), 2)])
+        calls.append(1)
+
+    seconds = best_time(run, repeats=2)
+    assert len(calls) == 3 and seconds < 0.015
+
+
+def test_best_time_at_least_one_repeat():
+    calls = []
+    assert best_time(lambda: calls.append(1), repeats=0) >= 0 and len(calls) == 2
+
+
+def test_best_time_rejects_unknown_device():
+    with pytest.raises(RuntimeError):
+        best_time(lambda: None, device="nodevice")
