@@ -10,7 +10,7 @@ import torch
 from motion_rnn.data.synthetic.skeletons import write_synthetic_ntu
 from motion_rnn.experiments import leroux2017 as L
 from motion_rnn.parameters import ParameterError, check_parameters
-from motion_rnn.reference import paper_table, paper_table_wide
+from motion_rnn.reference import paper_table_wide
 from motion_rnn.report import paper_vs_ours
 
 TINY = replace(L.preset("ci"), max_epochs=1, width=0.03, dense_size=8, max_frames=8)

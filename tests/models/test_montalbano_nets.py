@@ -7,7 +7,6 @@ from functools import lru_cache
 import pytest
 import torch
 import torch.nn.functional as F
-from torch import nn
 from torch.utils.data import DataLoader, Dataset
 
 from motion_rnn.models.montalbano_nets import (

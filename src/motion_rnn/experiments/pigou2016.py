@@ -46,7 +46,6 @@ from motion_rnn.models.cnn2d import FrameCNN
 from motion_rnn.models.montalbano_nets import (
     FIGURES,
     MODEL_NAMES,
-    NUM_CLASSES,
     PAPER_WINDOWS,
     RECURRENT_MODELS,
     TABLE1_ROWS,

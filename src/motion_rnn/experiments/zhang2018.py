@@ -15,7 +15,7 @@ size and Mult-Adds of the ConvLSTM component. :func:`run_table1` rebuilds all of
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -257,7 +257,8 @@ def check_claims(table: pd.DataFrame, column: str, *, learnt: bool = True) -> pd
     mult_ratio = ours.loc[conv, measured] / ours.loc[a, measured]
     claims.append(Claim(
         "Variant (a) needs about 9x fewer Mult-Adds than ConvLSTM (3700M vs 415M, Table 1), i.e. at least 8.9x",
-        mult_ratio >= 8.9 * 0.99, f"ours, measured: {ours.loc[conv, measured]:.1f}M vs {ours.loc[a, measured]:.1f}M a step, "
+        # The paper's own ratio (3700 / 415), read from its table, less 1% for its rounding.
+        mult_ratio >= 0.99 * paper.loc[conv, "Mult-Adds"] / paper.loc[a, "Mult-Adds"], f"ours, measured: {ours.loc[conv, measured]:.1f}M vs {ours.loc[a, measured]:.1f}M a step, "
                                   f"{mult_ratio:.1f}x (paper's convention: {ours.loc[conv, 'Mult-Adds'] / ours.loc[a, 'Mult-Adds']:.1f}x)"))
     rounded = (ours["Parameter Size"].round(3) == paper["Parameter Size"]).all()
     claims.append(Claim(
