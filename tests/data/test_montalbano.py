@@ -371,6 +371,9 @@ def test_augmentation_ranges_and_transforms():
     assert torch.equal(flipped, clip.flip(-1))
     shifted = aug.spatial(clip, FragmentParams(1.0, 1.0, 0.0, 0.0, (10.0, -5.0), False))
     assert torch.equal(shifted[..., 0:59, 10:], clip[..., 5:, :54]) and torch.all(shifted[..., :, :10] == 0)
+    small = clip[..., ::4, ::4]  # 16 x 16: the paper's shift is a fraction of a 64 x 64 frame
+    shifted = aug.spatial(small, FragmentParams(1.0, 1.0, 0.0, 0.0, (8.0, -4.0), False))
+    assert torch.equal(shifted[..., 0:15, 2:], small[..., 1:, :14]) and torch.all(shifted[..., :, :2] == 0)
     warped = aug.spatial(clip, draws[0])
     assert torch.equal(warped[0], warped[1]) and torch.equal(warped[1], warped[2])
     with pytest.raises(ValueError, match="scale"):

@@ -97,6 +97,18 @@ def test_table2_claims_follow_our_numbers(tmp_path):
     assert bad["holds"].tolist() == [False, False, False, True]
 
 
+def test_claims_of_networks_that_learnt_nothing_say_so(tmp_path):
+    # 40 test gestures, 20 classes: 2 right (5%) is chance; 12 right (30%) is far above it.
+    assert not pigou2016.learnt_gestures([100.0, 95.0], gestures=40)[0]
+    learnt, p_value = pigou2016.learnt_gestures([100.0, 70.0], gestures=40)
+    assert learnt and p_value < 1e-4
+    table = table1_from(dict.fromkeys(MODEL_NAMES, 0.0), dict.fromkeys(MODEL_NAMES, 100.0),
+                        dict.fromkeys(MODEL_NAMES, 0.0), tmp_path)
+    quiet = pigou2016.check_claims(table, learnt=False)
+    assert quiet["detail"].str.endswith(pigou2016.NOT_INFORMATIVE).all()
+    assert not pigou2016.check_claims(table)["detail"].str.contains("not informative").any()
+
+
 def test_metrics_of_perfect_and_empty_predictions():
     truth = np.array([0] * 10 + [3] * 20 + [0] * 5 + [7] * 15 + [0] * 10)
     perfect = pigou2016.sequence_metrics([truth], [truth])

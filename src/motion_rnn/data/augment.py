@@ -20,6 +20,10 @@ Departures from the authors' loader, which follows neither the paper nor itself 
   smaller on average, and adds the vertical range to the horizontal shift and vice versa;
 * pixels leaving the frame are filled with ``fill`` (0); the code repeats the edge pixels.
 Both use nearest-neighbour interpolation (the code's ``order=0``) by default.
+
+The shifts are the paper's pixels of its 64 x 64 frames (Sec. 4.1); frames of another size (the
+small profiles' 16 x 16) are shifted by the same fraction of the frame, so that a smaller frame is
+not moved by a larger share of itself.
 """
 
 from __future__ import annotations
@@ -33,7 +37,10 @@ import torch
 import torchvision.transforms.v2.functional as TF
 from torchvision.transforms import InterpolationMode
 
-__all__ = ["FragmentAugment", "FragmentParams", "fragment_indices"]
+__all__ = ["PAPER_FRAME_SIZE", "FragmentAugment", "FragmentParams", "fragment_indices"]
+
+PAPER_FRAME_SIZE = 64
+"""Sec. 4.1: frames rescaled to 64 x 64 pixels; the paper's pixel shifts are for this size."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ class FragmentParams:
     scale: float  # image scaling factor
     angle: float  # rotation, degrees (counter-clockwise positive, as torchvision)
     shear: float  # horizontal shear, degrees
-    shift: tuple[float, float]  # (x, y) translation in pixels
+    shift: tuple[float, float]  # (x, y) translation in pixels of a 64 x 64 frame
     flip: bool  # mirror left-right first
 
 
@@ -94,7 +101,11 @@ class FragmentAugment:
         )
 
     def spatial(self, clip: torch.Tensor, params: FragmentParams) -> torch.Tensor:
-        """Apply the spatial part to all frames alike: ``(T, C, H, W)`` -> ``(T, C, H, W)``."""
+        """Apply the spatial part to all frames alike: ``(T, C, H, W)`` -> ``(T, C, H, W)``.
+
+        The shift is scaled by ``W / 64`` horizontally and ``H / 64`` vertically (see the module's
+        docstring); at the paper's 64 x 64 it is applied as drawn.
+        """
         if clip.ndim != 4:
             raise ValueError(f"clip must be (T, C, H, W), got shape {tuple(clip.shape)}")
         if params.flip:
@@ -107,7 +118,8 @@ class FragmentAugment:
         return TF.affine(
             clip,
             angle=params.angle,
-            translate=[params.shift[0], params.shift[1]],
+            translate=[params.shift[0] * clip.shape[-1] / PAPER_FRAME_SIZE,
+                       params.shift[1] * clip.shape[-2] / PAPER_FRAME_SIZE],
             scale=params.scale,
             shear=[params.shear, 0.0],
             interpolation=mode,
