@@ -5,17 +5,27 @@ Forward + backward through one layer at the paper's size: 512 units (Sec. 4.2) r
 has no peepholes and runs fused kernels; the ratio says what writing the cell out costs.
 
     python benchmarks/bench_peephole_lstm.py [--device cpu|cuda] [--batch 32] [--steps 64] [--repeats 3]
+                                             [--out results/pigou2016/peephole_lstm.timing.csv]
+
+``--out`` writes the measurement with the machine it was taken on (a measurement, not a
+reproducible number).
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+import pandas as pd
 import torch
 
 import motion_rnn  # noqa: F401
 from motion_rnn.device import describe, resolve_device
-from motion_rnn.models.peephole_lstm import PAPER_LSTM_UNITS, PAPER_SEQUENCE_LENGTH, time_peephole_lstm
+from motion_rnn.models.peephole_lstm import (
+    PAPER_LSTM_UNITS,
+    PAPER_SEQUENCE_LENGTH,
+    time_peephole_lstm,
+)
 
 
 def main() -> None:
@@ -27,6 +37,7 @@ def main() -> None:
     parser.add_argument("--hidden-size", type=int, default=PAPER_LSTM_UNITS, help="LSTM units (paper: 512)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs a layer; the fastest counts")
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's choice)")
+    parser.add_argument("--out", type=Path, default=None, help="CSV file to write the measurement to")
     args = parser.parse_args()
 
     if args.threads:
@@ -40,6 +51,14 @@ def main() -> None:
     print(f"{'peephole LSTM (ours)':<22} {timing['peephole_lstm_s'] * 1e3:>9.1f} ms")
     print(f"{'torch.nn.LSTM':<22} {timing['torch_lstm_s'] * 1e3:>9.1f} ms")
     print(f"{'ratio ours / torch':<22} {timing['ratio']:>9.2f}x")
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame([{"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
+                       "batch": args.batch, "steps": args.steps, "input_size": args.input_size,
+                       "hidden_size": args.hidden_size, "repeats": args.repeats,
+                       "peephole_lstm_ms": timing["peephole_lstm_s"] * 1e3, "torch_lstm_ms": timing["torch_lstm_s"] * 1e3,
+                       "ratio": timing["ratio"]}]).to_csv(args.out, index=False, float_format="%.6g")
+        print(f"written: {args.out}")
 
 
 if __name__ == "__main__":

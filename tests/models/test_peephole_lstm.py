@@ -7,7 +7,12 @@ import pytest
 import torch
 from torch import nn
 
-from motion_rnn.models.peephole_lstm import BidirectionalSum, LeakyReLURNN, PeepholeLSTM, time_peephole_lstm
+from motion_rnn.models.peephole_lstm import (
+    BidirectionalSum,
+    LeakyReLURNN,
+    PeepholeLSTM,
+    time_peephole_lstm,
+)
 
 
 def _sigmoid(x):
@@ -221,3 +226,20 @@ def test_timing_function_reports_both_layers():
     assert set(timing) == {"peephole_lstm_s", "torch_lstm_s", "ratio"}
     assert timing["peephole_lstm_s"] > 0 and timing["torch_lstm_s"] > 0
     assert timing["ratio"] == pytest.approx(timing["peephole_lstm_s"] / timing["torch_lstm_s"])
+
+
+def test_benchmark_script_writes_its_measurement(tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from motion_rnn.paths import project_root
+
+    out = tmp_path / "timing.csv"
+    subprocess.run([sys.executable, str(project_root() / "benchmarks" / "bench_peephole_lstm.py"), "--batch", "2",
+                    "--steps", "4", "--input-size", "8", "--hidden-size", "4", "--repeats", "1", "--threads", "1",
+                    "--out", str(out)], check=True, capture_output=True, text=True)
+    row = pd.read_csv(out).iloc[0]
+    assert (row["batch"], row["steps"], row["hidden_size"]) == (2, 4, 4)
+    assert row["ratio"] == pytest.approx(row["peephole_lstm_ms"] / row["torch_lstm_ms"], rel=1e-4)
