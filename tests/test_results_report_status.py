@@ -7,7 +7,7 @@ from motion_rnn.parameters import check_parameters
 from motion_rnn.reference import catalogue, paper_table
 from motion_rnn.report import Claim, claims_frame, paper_vs_ours, show_claims, side_by_side
 from motion_rnn.results import (CLAIM_COLUMNS, TABLE_COLUMNS, provenance, result_paths, write_claims,
-                                write_provenance, write_table)
+                                write_provenance, write_results, write_table)
 from motion_rnn.status import collect_status, status_view
 
 
@@ -67,6 +67,16 @@ def test_provenance_records_where_a_result_came_from(params, tmp_path):
     assert {"commit", "date", "device", "wall_seconds", "profile", "data", "seed", "torch"} <= set(record)
     path = write_provenance(record, tmp_path / "p.json")
     assert json.loads(path.read_text())["wall_seconds"] == 12.3
+
+
+def test_provenance_keeps_the_training_time_of_reused_rows(params):
+    table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
+    claims = claims_frame([Claim("c", True, "d")])
+    runs = pd.DataFrame({"name": ["a", "b"], "seconds": [100.0, 23.45], "reused": [True, False]})
+    paths = write_results(params, "zhang2018", "table1_convlstm_variants", table=table, claims=claims,
+                          wall_seconds=2.0, runs=runs)
+    record = json.loads(paths.provenance.read_text())
+    assert (record["wall_seconds"], record["row_seconds"], record["rows_reused"]) == (2.0, 123.5, 1)
 
 
 def test_status_lists_every_table_and_what_ran(params, tmp_path):

@@ -111,10 +111,19 @@ def write_provenance(record: dict, path: str | Path) -> Path:
 
 
 def write_results(params: RunParameters, paper: str, table_name: str, *, table: pd.DataFrame, claims: pd.DataFrame,
-                  wall_seconds: float, extra: dict | None = None) -> ResultPaths:
-    """Write a notebook's three results files (table, claims, provenance) under ``params.results_dir``."""
+                  wall_seconds: float, extra: dict | None = None, runs: pd.DataFrame | None = None) -> ResultPaths:
+    """Write a notebook's three results files (table, claims, provenance) under ``params.results_dir``.
+
+    ``runs``: the sweep's rows (:func:`motion_rnn.sweep.run_sweep`). Their training times, measured
+    when each row was trained, go into the provenance (``row_seconds``, ``rows_reused``), since a
+    rerun that reads stored rows back has a ``wall_seconds`` of seconds only.
+    """
     paths = result_paths(params.results_dir, paper, table_name)
     write_table(table, paths.table)
     write_claims(claims, paths.claims)
+    extra = dict(extra or {})
+    if runs is not None and {"seconds", "reused"} <= set(runs.columns):
+        extra["row_seconds"] = round(float(runs["seconds"].sum()), 1)
+        extra["rows_reused"] = int(runs["reused"].sum())
     write_provenance(provenance(params, wall_seconds=wall_seconds, extra=extra), paths.provenance)
     return paths

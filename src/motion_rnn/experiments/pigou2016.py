@@ -568,7 +568,7 @@ def run_table1(params: RunParameters, *, progress: bool = True) -> Table1:
     learnt, p_value = learnt_gestures([float(by_name.loc[n, "error_rate"]) for n in MODEL_NAMES], gestures=gestures)
     claims = check_claims(table, figure3=figure3, learnt=learnt)
     wall = time.perf_counter() - started
-    write_results(params, PAPER, TABLE1, table=table, claims=claims, wall_seconds=wall,
+    write_results(params, PAPER, TABLE1, table=table, claims=claims, wall_seconds=wall, runs=runs,
                   extra={"data_description": splits.description, "settings": asdict(settings),
                          "jaccard_convention": "challenge scorer (false positives not counted)",
                          "test_gestures": gestures, "learnt": learnt, "learnt_p_value": p_value})
@@ -660,7 +660,7 @@ def run_table2(params: RunParameters, *, progress: bool = True) -> Table2:
     learnt, p_value = learnt_gestures([float(e) for e in runs["error_rate"]], gestures=gestures)
     claims = check_table2_claims(table, learnt=learnt)
     wall = time.perf_counter() - started
-    write_results(params, PAPER, TABLE2, table=table, claims=claims, wall_seconds=wall,
+    write_results(params, PAPER, TABLE2, table=table, claims=claims, wall_seconds=wall, runs=runs,
                   extra={"data_description": splits.description, "settings": asdict(settings),
                          "jaccard_convention": "challenge scorer (false positives not counted)",
                          "test_gestures": gestures, "learnt": learnt, "learnt_p_value": p_value})
