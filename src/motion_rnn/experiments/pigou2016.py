@@ -288,7 +288,7 @@ def sequence_metrics(predictions: list[np.ndarray], truths: list[np.ndarray]) ->
     }
 
 
-def test_gestures(splits: Splits, settings: Pigou2016Preset, seed: int) -> int:
+def count_test_gestures(splits: Splits, settings: Pigou2016Preset, seed: int) -> int:
     """How many ground-truth gestures the test sequences hold (the trials of Error Rate*)."""
     test = splits.fragments("test", train=False, length=1, settings=settings, seed=seed)
     return sum(len(frames_to_intervals(labels)) for labels in test.labels)
@@ -564,7 +564,7 @@ def run_table1(params: RunParameters, *, progress: bool = True) -> Table1:
     figure2["sample"] = by_name.loc[MODEL_NAMES[0], "figure2"]["sample"]
     figure3 = {name: by_name.loc[name, "figure3"] for name in FIGURE3_MODELS}
     figure3["frames"] = _figure3_frames(splits, settings, params.seed, figure3[FIGURE3_MODELS[0]])
-    gestures = test_gestures(splits, settings, params.seed)
+    gestures = count_test_gestures(splits, settings, params.seed)
     learnt, p_value = learnt_gestures([float(by_name.loc[n, "error_rate"]) for n in MODEL_NAMES], gestures=gestures)
     claims = check_claims(table, figure3=figure3, learnt=learnt)
     wall = time.perf_counter() - started
@@ -656,7 +656,7 @@ def run_table2(params: RunParameters, *, progress: bool = True) -> Table2:
 
     runs = run_sweep(configs, run_one, store_dir=paths.store, progress=progress)
     table = paper_vs_ours(paper_table(PAPER, "table2"), table2_cells(runs), table="table2", params=params)
-    gestures = test_gestures(splits, settings, params.seed)
+    gestures = count_test_gestures(splits, settings, params.seed)
     learnt, p_value = learnt_gestures([float(e) for e in runs["error_rate"]], gestures=gestures)
     claims = check_table2_claims(table, learnt=learnt)
     wall = time.perf_counter() - started
