@@ -181,3 +181,20 @@ def test_a_real_layout_folder_runs_through_the_same_path(tmp_path):
     no_depth = pigou2016.train_architecture("temp_mean_pooling", splits, TINY, seed=0, crop="centre", depth=False,
                                             progress=False, figures=False)
     assert "figure2" not in no_depth and no_depth["parameters"] > 0
+
+
+def test_augmentation_benchmark_trains_with_and_without_augmentation(tmp_path):
+    import importlib.util
+
+    from motion_rnn.paths import project_root
+
+    path = project_root() / "benchmarks" / "bench_pigou_augmentation.py"
+    spec = importlib.util.spec_from_file_location("bench_pigou_augmentation", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    root = write_synthetic_montalbano(tmp_path / "montalbano", ids=[1], frames_per_sequence=64, seed=0,
+                                      size=TINY.video_size, num_performers=1)
+    splits = pigou2016.Splits({"train": [root / "Sample0001.zip"]}, "one sequence")
+    losses = [bench.training_loss(splits, TINY, augment=augment, updates=20, seed=0) for augment in (True, False)]
+    assert all(np.isfinite(loss) and loss > 0 for loss in losses)
+    assert losses[0] != losses[1]  # the same start, other fragments: augmentation changes what is learnt

@@ -123,9 +123,9 @@ PRESETS = {
                           val_stride=8, figure_frames=96, train_sequences=2, validation_sequences=1,
                           test_sequences=1, sequence_frames=96, video_size=(64, 80), performers=2),
     # quick: the paper's learning rate without augmentation (in ~2,500 updates augmentation only
-    # slows learning: the single-frame CNN's training loss after 3,000 updates is 1.8 with it and
-    # 1.0 without), and enough sequences for ~25 instances of each class. Patience 10: Temp Conv + LSTM's
-    # loss stays at the class prior for its first ~1,000 updates (8 epochs).
+    # slows learning: benchmarks/bench_pigou_augmentation.py), and enough sequences for ~25
+    # instances of each class. Patience 10: Temp Conv + LSTM's loss stays at the class prior for
+    # its first ~1,000 updates (8 epochs).
     "quick": Pigou2016Preset(frame_size=16, width=1 / 4, batch_size=16, lr=1e-3, dropout=0.2, augment=False,
                              epochs=20, patience=10, fragments_per_epoch=2048, val_stride=4, figure_frames=300,
                              train_sequences=100, validation_sequences=6, test_sequences=8, sequence_frames=400,
