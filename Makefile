@@ -1,23 +1,25 @@
 # The book's two commands:
-#   make book   set up .venv, execute every notebook (profile ci) with papermill, build _build/html
-#   make test   everything that can fail: unit tests, the notebooks, nbval, the book build with
-#               warnings as errors, and the rendered pages in headless Chromium
-# Both set up .venv by themselves on a fresh clone. PROFILE=quick make book runs the longer profile;
-# `make results` reruns the quick profile into results/ (NOTEBOOKS=... to choose notebooks).
+#   make book   set up .venv, render every table page from its committed results (results/, read
+#               back, not retrained) with papermill, build _build/html
+#   make test   everything that can fail: ruff, unit tests, every notebook trained with the ci
+#               profile (the pipeline check), nbval, the book build with warnings as errors, and
+#               the rendered pages in headless Chromium
+# Both set up .venv by themselves on a fresh clone. `make results` reruns the quick profile into
+# results/ (NOTEBOOKS=... to choose notebooks); rows whose code has not changed are kept.
 
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-PROFILE ?= ci
 EXECUTED := _build/executed
+CI_EXECUTED := _build/ci
 RESULTS := _build/results
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 # Two cores: one torch thread per core, no oversubscription between torch and BLAS.
 export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv notebooks book test unit results clean
+.PHONY: venv notebooks ci-notebooks book test unit lint results clean
 
 venv: $(STAMP)
 
@@ -29,7 +31,10 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 notebooks: $(STAMP)
-	$(PY) tools/execute_notebooks.py --profile $(PROFILE) --out $(EXECUTED) --results-dir $(RESULTS)
+	$(PY) tools/execute_notebooks.py --book --out $(EXECUTED) --results-dir $(RESULTS)
+
+ci-notebooks: $(STAMP)
+	$(PY) tools/execute_notebooks.py --profile ci --out $(CI_EXECUTED) --results-dir $(RESULTS)
 
 book: notebooks
 	$(PY) tools/build_book.py --executed $(EXECUTED) --html _build/html
@@ -37,14 +42,18 @@ book: notebooks
 unit: $(STAMP)
 	$(PY) -m pytest -m "not book"
 
+lint: $(STAMP)
+	$(PY) -m ruff check src tests tools benchmarks
+	$(PY) -m ruff format --check src tests tools benchmarks
+
 # One pytest run: unit tests, tests of the executed notebooks, results and rendered pages, and
-# nbval on the executed notebooks (--nbval-lax; cells marked NBVAL_CHECK_OUTPUT compared strictly).
-test: book
+# nbval on the book's pages (--nbval-lax; cells marked NBVAL_CHECK_OUTPUT compared strictly).
+test: lint book ci-notebooks
 	$(PY) -m pytest tests $(EXECUTED)/notebooks --nbval-lax -p no:cacheprovider
 
 # The committed results of the longer profile (minutes a notebook on a CPU), with provenance.
 results: $(STAMP)
-	$(PY) tools/execute_notebooks.py --profile quick --out _build/executed-quick --results-dir results --notebooks-only $(NOTEBOOKS)
+	$(PY) tools/execute_notebooks.py --profile quick --out _build/quick --results-dir results $(NOTEBOOKS)
 
 clean:
 	rm -rf _build

@@ -15,7 +15,7 @@ import torch
 
 import motion_rnn  # noqa: F401
 from motion_rnn.device import describe, resolve_device
-from motion_rnn.models import CELL_KINDS, complexity_table, time_training_step
+from motion_rnn.models.zhang2018 import CELL_KINDS, complexity_table, time_training_step
 
 
 def main() -> None:
@@ -36,25 +36,43 @@ def main() -> None:
     device = resolve_device(args.device)
     shape = dict(in_channels=args.channels, hidden_channels=args.channels, kernel_size=args.kernel_size)
     table = complexity_table(**shape, height=args.size, width=args.size).set_index("kind")
-    seconds = {kind: time_training_step(kind, batch=args.batch, steps=args.steps, device=device,
-                                        repeats=args.repeats, height=args.size, width=args.size,
-                                        gate_activation=args.gate_activation, **shape)
-               for kind in CELL_KINDS}
+    seconds = {
+        kind: time_training_step(
+            kind,
+            batch=args.batch,
+            steps=args.steps,
+            device=device,
+            repeats=args.repeats,
+            height=args.size,
+            width=args.size,
+            gate_activation=args.gate_activation,
+            **shape,
+        )
+        for kind in CELL_KINDS
+    }
 
     print(f"device: {describe(device)}; torch {torch.__version__}")
-    print(f"C_in = C_out = {args.channels}, K = {args.kernel_size}, {args.size} x {args.size} maps, "
-          f"batch {args.batch}, {args.steps} steps, fastest of {args.repeats} runs; forward + backward")
-    header = (f"{'cell':<12} {'ms/step':>9} {'speed-up':>9} {'params':>10} {'paper MAdds':>12} {'paper x':>8}"
-              f" {'measured MAdds':>15} {'measured x':>11}")
+    print(
+        f"C_in = C_out = {args.channels}, K = {args.kernel_size}, {args.size} x {args.size} maps, "
+        f"batch {args.batch}, {args.steps} steps, fastest of {args.repeats} runs; forward + backward"
+    )
+    header = (
+        f"{'cell':<12} {'ms/step':>9} {'speed-up':>9} {'params':>10} {'paper MAdds':>12} {'paper x':>8}"
+        f" {'measured MAdds':>15} {'measured x':>11}"
+    )
     print(header)
     print("-" * len(header))
     for kind in CELL_KINDS:
         row = table.loc[kind]
-        print(f"{row['label']:<12} {seconds[kind] * 1e3:>9.2f} {seconds['convlstm'] / seconds[kind]:>8.2f}x"
-              f" {row['paper_parameter_size'] / 1e6:>9.3f}M {row['paper_mult_adds'] / 1e6:>11.1f}M"
-              f" {row['paper_ratio']:>7.2f}x {row['measured_mult_adds'] / 1e6:>14.1f}M {row['measured_ratio']:>10.2f}x")
-    print("paper MAdds: parameter size x H x W (Table 1's convention); measured: one step, one sample, "
-          "counted by torch.utils.flop_counter (x = ConvLSTM / cell).")
+        print(
+            f"{row['label']:<12} {seconds[kind] * 1e3:>9.2f} {seconds['convlstm'] / seconds[kind]:>8.2f}x"
+            f" {row['paper_parameter_size'] / 1e6:>9.3f}M {row['paper_mult_adds'] / 1e6:>11.1f}M"
+            f" {row['paper_ratio']:>7.2f}x {row['measured_mult_adds'] / 1e6:>14.1f}M {row['measured_ratio']:>10.2f}x"
+        )
+    print(
+        "paper MAdds: parameter size x H x W (Table 1's convention); measured: one step, one sample, "
+        "counted by torch.utils.flop_counter (x = ConvLSTM / cell)."
+    )
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import torch
 
 import motion_rnn  # noqa: F401
 from motion_rnn.device import describe, resolve_device
-from motion_rnn.models.peephole_lstm import (
+from motion_rnn.models.pigou2016.peephole_lstm import (
     PAPER_LSTM_UNITS,
     PAPER_SEQUENCE_LENGTH,
     time_peephole_lstm,
@@ -43,21 +43,41 @@ def main() -> None:
     if args.threads:
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
-    timing = time_peephole_lstm(batch=args.batch, steps=args.steps, input_size=args.input_size,
-                                hidden_size=args.hidden_size, repeats=args.repeats, device=device)
+    timing = time_peephole_lstm(
+        batch=args.batch,
+        steps=args.steps,
+        input_size=args.input_size,
+        hidden_size=args.hidden_size,
+        repeats=args.repeats,
+        device=device,
+    )
     print(f"device: {describe(device)}; torch {torch.__version__}")
-    print(f"one layer, {args.input_size} -> {args.hidden_size} units, batch {args.batch}, {args.steps} steps, "
-          f"forward + backward, fastest of {args.repeats} runs")
+    print(
+        f"one layer, {args.input_size} -> {args.hidden_size} units, batch {args.batch}, {args.steps} steps, "
+        f"forward + backward, fastest of {args.repeats} runs"
+    )
     print(f"{'peephole LSTM (ours)':<22} {timing['peephole_lstm_s'] * 1e3:>9.1f} ms")
     print(f"{'torch.nn.LSTM':<22} {timing['torch_lstm_s'] * 1e3:>9.1f} ms")
     print(f"{'ratio ours / torch':<22} {timing['ratio']:>9.2f}x")
     if args.out is not None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
-        pd.DataFrame([{"device": describe(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
-                       "batch": args.batch, "steps": args.steps, "input_size": args.input_size,
-                       "hidden_size": args.hidden_size, "repeats": args.repeats,
-                       "peephole_lstm_ms": timing["peephole_lstm_s"] * 1e3, "torch_lstm_ms": timing["torch_lstm_s"] * 1e3,
-                       "ratio": timing["ratio"]}]).to_csv(args.out, index=False, float_format="%.6g")
+        pd.DataFrame(
+            [
+                {
+                    "device": describe(device),
+                    "torch": torch.__version__,
+                    "threads": torch.get_num_threads(),
+                    "batch": args.batch,
+                    "steps": args.steps,
+                    "input_size": args.input_size,
+                    "hidden_size": args.hidden_size,
+                    "repeats": args.repeats,
+                    "peephole_lstm_ms": timing["peephole_lstm_s"] * 1e3,
+                    "torch_lstm_ms": timing["torch_lstm_s"] * 1e3,
+                    "ratio": timing["ratio"],
+                }
+            ]
+        ).to_csv(args.out, index=False, float_format="%.6g")
         print(f"written: {args.out}")
 
 

@@ -21,8 +21,9 @@ import torch
 from torch.utils.data import DataLoader
 
 import motion_rnn  # noqa: F401
-from motion_rnn.experiments import pigou2016
-from motion_rnn.models.montalbano_nets import (
+from motion_rnn.experiments.pigou2016.data import Splits, load_data
+from motion_rnn.experiments.pigou2016.settings import PRESETS, Settings
+from motion_rnn.models.pigou2016.networks import (
     build_montalbano_model,
     framewise_cross_entropy,
 )
@@ -34,17 +35,22 @@ MODEL = "single_frame"
 PARTS = 10  # the run is cut into this many epochs; the last one's mean loss is reported
 
 
-def training_loss(splits: pigou2016.Splits, settings: pigou2016.Pigou2016Preset, *, augment: bool, updates: int,
-                  seed: int) -> float:
+def training_loss(splits: Splits, settings: Settings, *, augment: bool, updates: int, seed: int) -> float:
     """Mean training loss over the last tenth of ``updates`` updates of the single-frame CNN."""
     settings = replace(settings, augment=augment, fragments_per_epoch=updates // PARTS * settings.batch_size)
     generator = seed_everything(seed)
     data = splits.fragments("train", train=True, length=1, settings=settings, seed=seed)
-    model = build_montalbano_model(MODEL, in_channels=4, frame_size=settings.frame_size, width=settings.width,
-                                   dropout=settings.dropout)
+    model = build_montalbano_model(
+        MODEL, in_channels=4, frame_size=settings.frame_size, width=settings.width, dropout=settings.dropout
+    )
     loader = DataLoader(data, batch_size=settings.batch_size, shuffle=True, generator=generator, drop_last=True)
-    config = FitConfig(epochs=PARTS, lr=settings.lr, optimizer="adam", lr_schedule="exponential",
-                       exponential_gamma=1 - settings.lr_decay)
+    config = FitConfig(
+        epochs=PARTS,
+        lr=settings.lr,
+        optimizer="adam",
+        lr_schedule="exponential",
+        exponential_gamma=1 - settings.lr_decay,
+    )
     result = fit(model, loader, config=config, loss_fn=framewise_cross_entropy, target_key="label", progress=False)
     return float(result.history["train_loss"].iloc[-1])
 
@@ -60,11 +66,17 @@ def main() -> None:
         torch.set_num_threads(args.threads)
 
     params = check_parameters(profile="quick", data="synthetic", seed=args.seed)
-    settings = pigou2016.preset("quick")
-    splits = pigou2016.load_data(params, settings)
-    rows = [{"model": MODEL, "augment": augment, "updates": args.updates,
-             "train_loss": training_loss(splits, settings, augment=augment, updates=args.updates, seed=args.seed)}
-            for augment in (True, False)]
+    settings = PRESETS["quick"]
+    splits = load_data(params, settings)[0].payload
+    rows = [
+        {
+            "model": MODEL,
+            "augment": augment,
+            "updates": args.updates,
+            "train_loss": training_loss(splits, settings, augment=augment, updates=args.updates, seed=args.seed),
+        }
+        for augment in (True, False)
+    ]
     frame = pd.DataFrame(rows)
     print(frame.to_string(index=False))
     if args.out is not None:

@@ -1,7 +1,8 @@
 """The rendered book, as a reader's browser shows it (headless Chromium).
 
 Every notebook page must show its table and its figure, the intro and the status page must exist,
-and the status page must list every catalogued table. Skips, saying why, only where no Chromium
+the status page must list every catalogued table, and each chapter's methods page must show the
+paper's equations and the package's code under them. Skips, saying why, only where no Chromium
 is installed (``.ci/run`` installs Debian's ``chromium``).
 """
 
@@ -13,31 +14,61 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from book_paths import NOTEBOOKS
 from bs4 import BeautifulSoup
 from PIL import Image
-
-from book_paths import NOTEBOOKS
 
 pytestmark = pytest.mark.book
 
 CHROMIUM = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome") if shutil.which(n)), None)
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+]
 
 
 def render(page: Path, tmp_path: Path) -> BeautifulSoup:
     """The page's DOM after Chromium loaded it and ran its scripts."""
     if CHROMIUM is None:
         pytest.skip("no Chromium on this machine (install Debian's 'chromium' package to run the browser check)")
-    done = subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
-                           "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return BeautifulSoup(done.stdout, "html.parser")
 
 
 def screenshot(page: Path, png: Path, tmp_path: Path) -> Image.Image:
-    subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1280,2400",
-                    f"--screenshot={png}", page.as_uri()], capture_output=True, timeout=120, check=True)
+    subprocess.run(
+        [
+            CHROMIUM,
+            *FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--window-size=1280,2400",
+            f"--screenshot={png}",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
     return Image.open(png)
 
 
@@ -73,3 +104,29 @@ def test_intro_and_status_pages(built_book, tmp_path):
     for caption in catalogue()["caption"]:
         assert caption.split(":")[0] in text
     assert "not built yet" in text and "ran" in text
+
+
+METHODS_PAGES = [Path("book") / paper / "methods.html" for paper in ("pigou2016", "zhang2018", "leroux2017")]
+
+
+@pytest.mark.parametrize("page_path", METHODS_PAGES, ids=str)
+def test_methods_page_shows_equations_beside_code(built_book, tmp_path, page_path):
+    """A chapter's methods page shows the paper's equations as display math and the package's code
+    under them, included from the source (so the code must be there, not an include error)."""
+    page = built_book / page_path
+    assert page.exists(), f"{page_path} is not in the book"
+    html = page.read_text(encoding="utf-8")
+    assert r"\[" in html, "no MathJax display math in the page source"
+
+    def check(dom: BeautifulSoup) -> None:
+        article = dom.find("article") or dom
+        assert article.find("h1"), "page has no title"
+        assert len(article.select("div.math")) >= 3, "the paper's equations should show as display math"
+        code = article.select("div.highlight-python") or article.select("div.highlight")
+        assert len(code) >= 3, "the package's code should show under the equations"
+        shown = "\n".join(block.get_text() for block in code)
+        assert "def forward" in shown, "the models' forward passes should be on the page"
+        assert not article.select(".system-message, .problematic"), "the page shows a build error"
+
+    check(BeautifulSoup(html, "html.parser"))  # the page as built
+    check(render(page, tmp_path))  # as Chromium shows it, after MathJax ran

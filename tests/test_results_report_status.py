@@ -6,8 +6,16 @@ import pytest
 from motion_rnn.parameters import check_parameters
 from motion_rnn.reference import catalogue, paper_table
 from motion_rnn.report import Claim, claims_frame, paper_vs_ours, show_claims, side_by_side
-from motion_rnn.results import (CLAIM_COLUMNS, TABLE_COLUMNS, provenance, result_paths, write_claims,
-                                write_provenance, write_results, write_table)
+from motion_rnn.results import (
+    CLAIM_COLUMNS,
+    TABLE_COLUMNS,
+    provenance,
+    result_paths,
+    write_claims,
+    write_provenance,
+    write_results,
+    write_table,
+)
 from motion_rnn.status import collect_status, status_view
 
 
@@ -17,8 +25,14 @@ def params(tmp_path):
 
 
 def ours_cells():
-    return pd.DataFrame([("ConvLSTM", "Parameter Size", 4.718592, "M"), ("Variant (a)", "Parameter Size", 0.528896, "M"),
-                         ("ConvLSTM", "Extra column", 1.0, "")], columns=["row", "column", "ours", "unit"])
+    return pd.DataFrame(
+        [
+            ("ConvLSTM", "Parameter Size", 4.718592, "M"),
+            ("Variant (a)", "Parameter Size", 0.528896, "M"),
+            ("ConvLSTM", "Extra column", 1.0, ""),
+        ],
+        columns=["row", "column", "ours", "unit"],
+    )
 
 
 def test_paper_vs_ours_keeps_paper_order_and_adds_ours(params):
@@ -73,8 +87,9 @@ def test_provenance_keeps_the_training_time_of_reused_rows(params):
     table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
     claims = claims_frame([Claim("c", True, "d")])
     runs = pd.DataFrame({"name": ["a", "b"], "seconds": [100.0, 23.45], "reused": [True, False]})
-    paths = write_results(params, "zhang2018", "table1_convlstm_variants", table=table, claims=claims,
-                          wall_seconds=2.0, runs=runs)
+    paths = write_results(
+        params, "zhang2018", "table1_convlstm_variants", table=table, claims=claims, wall_seconds=2.0, runs=runs
+    )
     record = json.loads(paths.provenance.read_text())
     assert (record["wall_seconds"], record["row_seconds"], record["rows_reused"]) == (2.0, 123.5, 1)
 
@@ -88,11 +103,22 @@ def test_status_lists_every_table_and_what_ran(params, tmp_path):
     status = collect_status([tmp_path, tmp_path / "empty"], project_root=tmp_path)
     assert len(status) == len(catalogue())  # one line a table: no second folder has results
     row = status[status["table"] == "table1_convlstm_variants"].iloc[0]
-    assert (row["profile"], row["data"], row["seed"], row["claims_held"], row["claims_total"]) == ("ci", "synthetic", "4", 1, 2)
+    assert (row["profile"], row["data"], row["seed"], row["claims_held"], row["claims_total"]) == (
+        "ci",
+        "synthetic",
+        "4",
+        1,
+        2,
+    )
     assert row["claims_failed"] == "B" and row["commit"] == "abc"
     views = status_view(status)
-    assert list(views) == ["Pigou et al. (IJCV 2018)", "Lakhal et al. (ECCV-W 2018)", "Zhang et al. (NeurIPS 2018)",
-                           "Le Roux (2017)", "Borg and Camilleri (ICASSP 2019)"]
+    assert list(views) == [
+        "Pigou et al. (IJCV 2018)",
+        "Lakhal et al. (ECCV-W 2018)",
+        "Zhang et al. (NeurIPS 2018)",
+        "Le Roux (2017)",
+        "Borg and Camilleri (ICASSP 2019)",
+    ]
     assert set(views["Pigou et al. (IJCV 2018)"]["state"]) == {"not built yet"}
     zhang = views["Zhang et al. (NeurIPS 2018)"].iloc[0]
     assert (zhang["claims"], zhang["claims not held"]) == ("1 of 2 hold", "B")

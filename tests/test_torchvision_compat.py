@@ -24,11 +24,13 @@ def test_declares_nothing_twice():
 
 def test_compiled_ops_are_left_alone_where_they_load():
     # In a fresh interpreter: if torchvision imports on its own, the module declares nothing.
-    code = ("import importlib, sys\n"
-            "try:\n    import torchvision; native = True\nexcept RuntimeError:\n    native = False\n"
-            "for m in [m for m in sys.modules if m.startswith('torchvision')]: del sys.modules[m]\n"
-            "from motion_rnn import _torchvision_compat as c\n"
-            "print(native, bool(c.declared))\n")
+    code = (
+        "import importlib, sys\n"
+        "try:\n    import torchvision; native = True\nexcept RuntimeError:\n    native = False\n"
+        "for m in [m for m in sys.modules if m.startswith('torchvision')]: del sys.modules[m]\n"
+        "from motion_rnn import _torchvision_compat as c\n"
+        "print(native, bool(c.declared))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     native, declared = out[0] == "True", out[1] == "True"
     assert declared == (not native)

@@ -26,14 +26,18 @@ class Blobs(Dataset):
 
 def loaders(seed=0):
     generator = seed_everything(seed)
-    return (DataLoader(Blobs(64, 1), batch_size=16, shuffle=True, generator=generator),
-            DataLoader(Blobs(32, 2), batch_size=16))
+    return (
+        DataLoader(Blobs(64, 1), batch_size=16, shuffle=True, generator=generator),
+        DataLoader(Blobs(32, 2), batch_size=16),
+    )
 
 
 def train(config, seed=0, **kwargs):
     train_loader, val_loader = loaders(seed)
     model = nn.Linear(4, 2)
-    result = fit(model, train_loader, config=config, val_loader=val_loader, input_key="features", progress=False, **kwargs)
+    result = fit(
+        model, train_loader, config=config, val_loader=val_loader, input_key="features", progress=False, **kwargs
+    )
     return model, result
 
 
@@ -67,7 +71,7 @@ def test_poly_schedule_reaches_final_lr():
 
 def test_exponential_schedule_per_update():
     _, result = train(FitConfig(epochs=2, lr=1.0, lr_schedule="exponential", exponential_gamma=0.5))
-    assert result.history["lr"].iloc[-1] == pytest.approx(0.5 ** 8)  # 4 updates an epoch
+    assert result.history["lr"].iloc[-1] == pytest.approx(0.5**8)  # 4 updates an epoch
 
 
 def test_plateau_schedule_has_floor():
@@ -93,12 +97,27 @@ def test_interrupted_fit_resumes_from_checkpoint(tmp_path):
         return nn.functional.cross_entropy(logits, target)
 
     with pytest.raises(Stop):
-        fit(model, train_loader, config=FitConfig(epochs=4, lr=0.1), val_loader=val_loader, input_key="features",
-            progress=False, loss_fn=loss_that_stops, checkpoint_path=checkpoint)
+        fit(
+            model,
+            train_loader,
+            config=FitConfig(epochs=4, lr=0.1),
+            val_loader=val_loader,
+            input_key="features",
+            progress=False,
+            loss_fn=loss_that_stops,
+            checkpoint_path=checkpoint,
+        )
     assert checkpoint.exists() and torch.load(checkpoint, weights_only=False)["epoch"] == 2
     resumed = nn.Linear(4, 2)
-    result = fit(resumed, train_loader, config=FitConfig(epochs=4, lr=0.1), val_loader=val_loader,
-                 input_key="features", progress=False, checkpoint_path=checkpoint)
+    result = fit(
+        resumed,
+        train_loader,
+        config=FitConfig(epochs=4, lr=0.1),
+        val_loader=val_loader,
+        input_key="features",
+        progress=False,
+        checkpoint_path=checkpoint,
+    )
     assert list(result.history["epoch"]) == [1, 2, 3, 4]
     assert not checkpoint.exists()
     # Model, optimiser, random and shuffling state were all restored: same weights as uninterrupted.
@@ -115,7 +134,13 @@ def test_evaluate_reports_accuracy():
 def test_monitor_accuracy_needs_validation():
     train_loader, _ = loaders()
     with pytest.raises(ValueError, match="val_loader"):
-        fit(nn.Linear(4, 2), train_loader, config=FitConfig(monitor="val_accuracy"), input_key="features", progress=False)
+        fit(
+            nn.Linear(4, 2),
+            train_loader,
+            config=FitConfig(monitor="val_accuracy"),
+            input_key="features",
+            progress=False,
+        )
 
 
 class FrameBlobs(Dataset):
@@ -143,8 +168,14 @@ def test_framewise_accuracy_is_over_frames():
     seed_everything(0)
     train_loader = DataLoader(FrameBlobs(20, 1), batch_size=8)
     model = nn.Linear(4, 2)
-    result = fit(model, train_loader, config=FitConfig(epochs=1, lr=0.0), input_key="features",
-                 loss_fn=_framewise_cross_entropy, progress=False)
+    result = fit(
+        model,
+        train_loader,
+        config=FitConfig(epochs=1, lr=0.0),
+        input_key="features",
+        loss_fn=_framewise_cross_entropy,
+        progress=False,
+    )
     with torch.no_grad():
         data = train_loader.dataset
         expected = float((model(data.x).argmax(-1) == data.y).float().mean())
@@ -162,8 +193,15 @@ def test_framewise_model_learns_through_fit():
     seed_everything(0)
     train_loader = DataLoader(FrameBlobs(64, 1), batch_size=16, shuffle=True)
     val_loader = DataLoader(FrameBlobs(32, 2), batch_size=16)
-    result = fit(nn.Linear(4, 2), train_loader, config=FitConfig(epochs=5, lr=0.1), val_loader=val_loader,
-                 input_key="features", loss_fn=_framewise_cross_entropy, progress=False)
+    result = fit(
+        nn.Linear(4, 2),
+        train_loader,
+        config=FitConfig(epochs=5, lr=0.1),
+        val_loader=val_loader,
+        input_key="features",
+        loss_fn=_framewise_cross_entropy,
+        progress=False,
+    )
     assert result.history["val_accuracy"].iloc[-1] > 0.8
     assert (result.history["train_accuracy"] <= 1.0).all()
 
@@ -222,21 +260,32 @@ def test_model_kwargs_reach_model_loss_and_prediction():
         calls["predict"] += 1
         return valid_mean(output, lengths).argmax(-1)
 
-    result = fit(model, train_loader, config=FitConfig(epochs=5, lr=0.1), val_loader=val_loader, input_key="steps",
-                 model_kwargs_keys=("lengths",), loss_fn=loss_fn, predict_fn=predict_fn, progress=False)
+    result = fit(
+        model,
+        train_loader,
+        config=FitConfig(epochs=5, lr=0.1),
+        val_loader=val_loader,
+        input_key="steps",
+        model_kwargs_keys=("lengths",),
+        loss_fn=loss_fn,
+        predict_fn=predict_fn,
+        progress=False,
+    )
     assert calls == {"loss": 5 * (4 + 2), "predict": 5 * (4 + 2)}
     assert all(torch.is_tensor(lengths) and lengths.dtype == torch.long for lengths in model.seen)
-    assert result.history["val_accuracy"].iloc[-1] > 0.9                  # the noise past the end is ignored
-    out = evaluate(model, val_loader, input_key="steps", model_kwargs_keys=("lengths",), loss_fn=loss_fn,
-                   predict_fn=predict_fn)
+    assert result.history["val_accuracy"].iloc[-1] > 0.9  # the noise past the end is ignored
+    out = evaluate(
+        model, val_loader, input_key="steps", model_kwargs_keys=("lengths",), loss_fn=loss_fn, predict_fn=predict_fn
+    )
     assert out["predictions"].shape == (32,) and out["accuracy"] > 0.9
 
 
 def test_regulariser_adds_to_the_objective_like_weight_decay():
     # SGD's weight_decay adds wd * theta to the gradient; the regulariser wd / 2 ||theta||^2 too.
     decayed, _ = train(FitConfig(epochs=3, lr=0.1, weight_decay=0.3))
-    penalised, result = train(FitConfig(epochs=3, lr=0.1),
-                              regulariser=lambda m: 0.15 * sum(p.square().sum() for p in m.parameters()))
+    penalised, result = train(
+        FitConfig(epochs=3, lr=0.1), regulariser=lambda m: 0.15 * sum(p.square().sum() for p in m.parameters())
+    )
     torch.testing.assert_close(penalised.weight, decayed.weight)
     plain, _ = train(FitConfig(epochs=3, lr=0.1))
     assert penalised.weight.norm() < plain.weight.norm()
@@ -244,6 +293,9 @@ def test_regulariser_adds_to_the_objective_like_weight_decay():
 
 def test_train_loss_is_the_data_loss_without_the_regulariser():
     _, plain = train(FitConfig(epochs=2, lr=0.1))
-    constant = lambda m: 100.0 + 0.0 * m.weight.sum()                     # no gradient, a large value
+
+    def constant(m):
+        return 100.0 + 0.0 * m.weight.sum()  # no gradient, a large value
+
     _, shifted = train(FitConfig(epochs=2, lr=0.1), regulariser=constant)
     assert list(shifted.history["train_loss"]) == pytest.approx(list(plain.history["train_loss"]))

@@ -46,6 +46,9 @@ class RunParameters:
     seed: int
     device: torch.device
     results_dir: Path
+    stored_only: bool = False
+    """Only read rows already stored under ``results_dir``; never train (how the book renders
+    committed results)."""
 
     @property
     def data_label(self) -> str:
@@ -62,6 +65,7 @@ def check_parameters(
     results_dir: str | os.PathLike = "_build/results",
     data_choices: tuple[str, ...] = ("synthetic",),
     accepts_path: bool = True,
+    stored_only: bool = False,
 ) -> RunParameters:
     """Check the common parameters of a notebook; raise :class:`ParameterError` on the first bad one.
 
@@ -69,6 +73,8 @@ def check_parameters(
     holding the real data set in its own layout (the data set's reader checks the layout).
     """
     check_choice("profile", profile, PROFILES)
+    if not isinstance(stored_only, bool):
+        raise ParameterError(f"stored_only={stored_only!r} must be True or False")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError(f"seed={seed!r} must be a non-negative integer, e.g. seed=0")
     data_path = None
@@ -95,4 +101,5 @@ def check_parameters(
         seed=seed,
         device=torch_device,
         results_dir=resolve(results_dir),
+        stored_only=stored_only,
     )

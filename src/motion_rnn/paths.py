@@ -28,4 +28,6 @@ def resolve(path: str | Path) -> Path:
 
 def data_cache_dir() -> Path:
     """Where generated data sets are written: ``$MOTION_RNN_DATA`` or ``<project>/_build/data``."""
-    return Path(os.environ["MOTION_RNN_DATA"]) if os.environ.get("MOTION_RNN_DATA") else project_root() / "_build" / "data"
+    return (
+        Path(os.environ["MOTION_RNN_DATA"]) if os.environ.get("MOTION_RNN_DATA") else project_root() / "_build" / "data"
+    )

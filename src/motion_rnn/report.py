@@ -6,8 +6,8 @@ code from our table, never written by hand, and carries the numbers it was decid
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,7 +28,10 @@ def paper_vs_ours(paper: pd.DataFrame, ours: pd.DataFrame, *, table: str, params
     merged = left.merge(right, on=["row", "column"], how="outer", sort=False)
     merged["unit"] = merged["unit"].fillna(merged["paper_unit"]).fillna("")
     # Keep the paper's order, then ours.
-    order = {key: i for i, key in enumerate(list(zip(paper["row"], paper["column"])) + list(zip(ours["row"], ours["column"])))}
+    order = {
+        key: i
+        for i, key in enumerate(list(zip(paper["row"], paper["column"])) + list(zip(ours["row"], ours["column"])))
+    }
     merged["_order"] = [order[(r, c)] for r, c in zip(merged["row"], merged["column"])]
     merged = merged.sort_values("_order", kind="stable").drop(columns=["_order", "paper_unit"])
     merged.insert(0, "table", table)
@@ -76,8 +79,10 @@ class Claim:
 
 def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
     """The contract's claims table: ``claim, holds, detail``."""
-    return pd.DataFrame([{"claim": c.claim, "holds": bool(c.holds), "detail": c.detail} for c in claims],
-                        columns=["claim", "holds", "detail"])
+    return pd.DataFrame(
+        [{"claim": c.claim, "holds": bool(c.holds), "detail": c.detail} for c in claims],
+        columns=["claim", "holds", "detail"],
+    )
 
 
 def show_claims(frame: pd.DataFrame):
@@ -98,8 +103,9 @@ def format_number(value: float, unit: str = "") -> str:
     return f"{text}{' ' + unit if unit and unit != '%' else unit}"
 
 
-def above_chance(accuracy_percent: float, *, samples: int, num_classes: int, comparisons: int = 1,
-                 level: float = 0.01) -> tuple[bool, float]:
+def above_chance(
+    accuracy_percent: float, *, samples: int, num_classes: int, comparisons: int = 1, level: float = 0.01
+) -> tuple[bool, float]:
     """Whether an accuracy is better than guessing, by a one-sided binomial test.
 
     ``accuracy_percent`` of ``samples`` predictions right, against the chance rate

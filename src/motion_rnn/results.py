@@ -29,6 +29,9 @@ from motion_rnn.parameters import RunParameters
 
 TABLE_COLUMNS = ["table", "row", "column", "paper", "ours", "unit", "profile", "data", "seed"]
 CLAIM_COLUMNS = ["claim", "holds", "detail"]
+SIGNIFICANT_DIGITS = 10
+"""Digits a results table keeps: enough for exact counts in millions (4.718592 M parameters) to
+survive to the digit; the trained metrics are rounded where they are computed."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,13 @@ def result_paths(results_dir: str | Path, paper: str, table: str) -> ResultPaths
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a tidy results table after checking its columns; numbers at 6 significant digits."""
+    """Write a tidy results table after checking its columns; numbers at :data:`SIGNIFICANT_DIGITS` digits."""
     missing = [c for c in TABLE_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"results table lacks columns {missing}; expected {TABLE_COLUMNS}")
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame[TABLE_COLUMNS].to_csv(path, index=False, float_format="%.6g")
+    frame[TABLE_COLUMNS].to_csv(path, index=False, float_format=f"%.{SIGNIFICANT_DIGITS}g")
     return path
 
 
@@ -74,10 +77,16 @@ def write_claims(frame: pd.DataFrame, path: str | Path) -> Path:
 def git_commit(cwd: str | Path | None = None) -> str:
     """The checked-out commit (with ``-dirty`` when the tree has changes), or ``unknown``."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True,
-                                text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=cwd,
-                               capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
     return commit + ("-dirty" if dirty else "")
@@ -110,8 +119,17 @@ def write_provenance(record: dict, path: str | Path) -> Path:
     return path
 
 
-def write_results(params: RunParameters, paper: str, table_name: str, *, table: pd.DataFrame, claims: pd.DataFrame,
-                  wall_seconds: float, extra: dict | None = None, runs: pd.DataFrame | None = None) -> ResultPaths:
+def write_results(
+    params: RunParameters,
+    paper: str,
+    table_name: str,
+    *,
+    table: pd.DataFrame,
+    claims: pd.DataFrame,
+    wall_seconds: float,
+    extra: dict | None = None,
+    runs: pd.DataFrame | None = None,
+) -> ResultPaths:
     """Write a notebook's three results files (table, claims, provenance) under ``params.results_dir``.
 
     ``runs``: the sweep's rows (:func:`motion_rnn.sweep.run_sweep`). Their training times, measured

@@ -8,8 +8,8 @@ from longer runs), and returns one line a table and results folder.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
@@ -21,9 +21,11 @@ def collect_status(results_dirs: Sequence[str | Path], *, project_root: str | Pa
     """One row per catalogued table and results folder that has its files (or one ``not run`` row).
 
     Columns: paper, table, caption, notebook_built, results, profile, data, seed, claims_held,
-    claims_total, claims_failed (the failed claims' texts), date, commit.
+    claims_total, claims_failed (the failed claims' texts), date, commit (the commits that made the
+    rows), stale (whether the code that trains the table has changed since).
     """
     root = Path(project_root)
+    current = _current_fingerprints()
     rows = []
     for entry in catalogue().itertuples(index=False):
         built = (root / entry.notebook).exists()
@@ -37,21 +39,51 @@ def collect_status(results_dirs: Sequence[str | Path], *, project_root: str | Pa
             claims = pd.read_csv(paths.claims) if paths.claims.exists() else pd.DataFrame(columns=["claim", "holds"])
             held = claims["holds"].astype(str).str.lower().eq("true")
             record = json.loads(paths.provenance.read_text()) if paths.provenance.exists() else {}
-            rows.append({
-                "paper": entry.paper, "table": entry.table, "caption": entry.caption, "notebook_built": built,
-                "results": str(results_dir),
-                "profile": ", ".join(sorted(table["profile"].astype(str).unique())),
-                "data": ", ".join(sorted(table["data"].astype(str).unique())),
-                "seed": ", ".join(str(s) for s in sorted(table["seed"].unique())),
-                "claims_held": int(held.sum()), "claims_total": int(len(claims)),
-                "claims_failed": "; ".join(claims.loc[~held, "claim"].astype(str)),
-                "date": record.get("date", ""), "commit": record.get("commit", ""),
-            })
+            rows.append(
+                {
+                    "paper": entry.paper,
+                    "table": entry.table,
+                    "caption": entry.caption,
+                    "notebook_built": built,
+                    "results": str(results_dir),
+                    "profile": ", ".join(sorted(table["profile"].astype(str).unique())),
+                    "data": ", ".join(sorted(table["data"].astype(str).unique())),
+                    "seed": ", ".join(str(s) for s in sorted(table["seed"].unique())),
+                    "claims_held": int(held.sum()),
+                    "claims_total": int(len(claims)),
+                    "claims_failed": "; ".join(claims.loc[~held, "claim"].astype(str)),
+                    "date": record.get("date", ""),
+                    "commit": ", ".join(record.get("row_commits") or [record.get("commit", "")]),
+                    "stale": record.get("code_fingerprint") != current.get(f"{entry.paper}/{entry.table}"),
+                }
+            )
         if not found:
-            rows.append({"paper": entry.paper, "table": entry.table, "caption": entry.caption, "notebook_built": built,
-                         "results": "", "profile": "", "data": "", "seed": "", "claims_held": 0, "claims_total": 0,
-                         "claims_failed": "", "date": "", "commit": ""})
+            rows.append(
+                {
+                    "paper": entry.paper,
+                    "table": entry.table,
+                    "caption": entry.caption,
+                    "notebook_built": built,
+                    "results": "",
+                    "profile": "",
+                    "data": "",
+                    "seed": "",
+                    "claims_held": 0,
+                    "claims_total": 0,
+                    "claims_failed": "",
+                    "date": "",
+                    "commit": "",
+                    "stale": False,
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def _current_fingerprints() -> dict[str, str]:
+    """Table -> the fingerprint of the code that trains it today."""
+    from motion_rnn.runner import all_specs
+
+    return {key: spec.code_fingerprint() for key, spec in all_specs().items()}
 
 
 def status_view(status: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -67,13 +99,23 @@ def status_view(status: pd.DataFrame) -> dict[str, pd.DataFrame]:
             return "not built yet"
         return "ran" if row.results else "built, not run"
 
-    view = pd.DataFrame({
-        "paper": [short.get(p, p) for p in status["paper"]],
-        "table": status["caption"],
-        "state": [state(r) for r in status.itertuples()],
-        "run (profile / data / seed)": [f"{r.profile} / {r.data} / seed {r.seed} in {r.results}" if r.results else ""
-                                        for r in status.itertuples()],
-        "claims": [f"{r.claims_held} of {r.claims_total} hold" if r.results else "" for r in status.itertuples()],
-        "claims not held": status["claims_failed"].fillna(""),
-    })
-    return {paper: frame.drop(columns="paper").reset_index(drop=True) for paper, frame in view.groupby("paper", sort=False)}
+    view = pd.DataFrame(
+        {
+            "paper": [short.get(p, p) for p in status["paper"]],
+            "table": status["caption"],
+            "state": [state(r) for r in status.itertuples()],
+            "run (profile / data / seed)": [
+                f"{r.profile} / {r.data} / seed {r.seed} in {r.results}" if r.results else ""
+                for r in status.itertuples()
+            ],
+            "made at": [
+                (f"{r.commit}" + (" (stale: the code has changed since)" if r.stale else "")) if r.results else ""
+                for r in status.itertuples()
+            ],
+            "claims": [f"{r.claims_held} of {r.claims_total} hold" if r.results else "" for r in status.itertuples()],
+            "claims not held": status["claims_failed"].fillna(""),
+        }
+    )
+    return {
+        paper: frame.drop(columns="paper").reset_index(drop=True) for paper, frame in view.groupby("paper", sort=False)
+    }

@@ -26,9 +26,10 @@ from __future__ import annotations
 import copy
 import math
 import sys
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Literal, Sequence
+from typing import Literal
 
 import pandas as pd
 import torch
@@ -159,7 +160,16 @@ def evaluate(
     predictions_t = torch.cat(predictions) if predictions else torch.empty(0, dtype=torch.long)
     targets_t = torch.cat(targets) if targets else torch.empty(0, dtype=torch.long)
     accuracy = float((predictions_t == targets_t).float().mean()) if count else math.nan
-    return {"loss": total_loss / max(count, 1), "accuracy": accuracy, "predictions": predictions_t, "targets": targets_t}
+    return {
+        "loss": total_loss / max(count, 1),
+        "accuracy": accuracy,
+        "predictions": predictions_t,
+        "targets": targets_t,
+    }
+
+
+class CheckpointMismatchError(RuntimeError):
+    """A training checkpoint belongs to another run (other settings, code or data)."""
 
 
 def fit(
@@ -176,6 +186,7 @@ def fit(
     predict_fn: PredictFn | None = None,
     regulariser: Regulariser | None = None,
     checkpoint_path: str | Path | None = None,
+    checkpoint_key: str | None = None,
     progress: bool = True,
     description: str = "training",
 ) -> FitResult:
@@ -184,6 +195,9 @@ def fit(
     ``checkpoint_path``: after every epoch the model, optimiser, scheduler and history are saved
     there, and a later call with the same path resumes after the last finished epoch (an
     interrupted run loses at most one epoch). The file is removed when training ends.
+    ``checkpoint_key``: what the checkpoint belongs to (a table row's key,
+    :func:`motion_rnn.sweep.row_key`); it is saved with the checkpoint, and a checkpoint saved
+    under another key is refused (:class:`CheckpointMismatchError`) rather than resumed.
 
     ``model_kwargs_keys``, ``predict_fn`` and ``regulariser``: see the module docstring.
     """
@@ -207,6 +221,11 @@ def fit(
     shuffle_generator = getattr(train_loader, "generator", None)
     if checkpoint_path and checkpoint_path.exists():
         saved = torch.load(checkpoint_path, map_location=device, weights_only=False)
+        if checkpoint_key is not None and saved.get("key") != checkpoint_key:
+            raise CheckpointMismatchError(
+                f"{checkpoint_path} was saved for key {saved.get('key')!r}, not for this run's {checkpoint_key!r} "
+                "(other settings, code or data); delete it to train this run from the start"
+            )
         model.load_state_dict(saved["model"])
         optimizer.load_state_dict(saved["optimizer"])
         if scheduler is not None and saved["scheduler"] is not None:
@@ -218,8 +237,15 @@ def fit(
             shuffle_generator.set_state(saved["shuffle_state"])
 
     stopped_early = False
-    epochs = tqdm(range(start_epoch, config.epochs), desc=description, leave=False, disable=not progress,
-                  file=sys.stderr, initial=start_epoch, total=config.epochs)
+    epochs = tqdm(
+        range(start_epoch, config.epochs),
+        desc=description,
+        leave=False,
+        disable=not progress,
+        file=sys.stderr,
+        initial=start_epoch,
+        total=config.epochs,
+    )
     for epoch in epochs:
         # Data sets that draw random crops or frames per epoch (e.g. JesterDataset) are told the
         # epoch, so that their randomness depends on (seed, epoch, item) alone and resumes exactly.
@@ -246,11 +272,23 @@ def fit(
             train_correct += int(hits.sum())
             compared += hits.numel()
             seen += len(target)
-        row = {"epoch": epoch + 1, "lr": optimizer.param_groups[0]["lr"],
-               "train_loss": train_loss / max(seen, 1), "train_accuracy": train_correct / max(compared, 1)}
+        row = {
+            "epoch": epoch + 1,
+            "lr": optimizer.param_groups[0]["lr"],
+            "train_loss": train_loss / max(seen, 1),
+            "train_accuracy": train_correct / max(compared, 1),
+        }
         if val_loader is not None:
-            result = evaluate(model, val_loader, device=device, loss_fn=loss_fn, input_key=input_key, target_key=target_key,
-                              model_kwargs_keys=model_kwargs_keys, predict_fn=predict_fn)
+            result = evaluate(
+                model,
+                val_loader,
+                device=device,
+                loss_fn=loss_fn,
+                input_key=input_key,
+                target_key=target_key,
+                model_kwargs_keys=model_kwargs_keys,
+                predict_fn=predict_fn,
+            )
             row.update(val_loss=result["loss"], val_accuracy=result["accuracy"])
             score = row[config.monitor]
             improved = score > best_score if higher_is_better else score < best_score
@@ -266,14 +304,29 @@ def fit(
         epochs.set_postfix({k: f"{v:.3f}" for k, v in row.items() if k not in ("epoch", "lr")})
         if checkpoint_path:
             checkpoint_path.parent.mkdir(parents=True, exist_ok=True)
-            torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-                        "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                        "history": rows, "epoch": epoch + 1, "waited": waited, "best_score": best_score,
-                        "best_epoch": best_epoch, "best_state": best_state, "rng_state": torch.get_rng_state(),
-                        "shuffle_state": shuffle_generator.get_state() if shuffle_generator is not None else None},
-                       checkpoint_path.with_suffix(".tmp"))
+            torch.save(
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                    "history": rows,
+                    "epoch": epoch + 1,
+                    "waited": waited,
+                    "best_score": best_score,
+                    "best_epoch": best_epoch,
+                    "best_state": best_state,
+                    "rng_state": torch.get_rng_state(),
+                    "shuffle_state": shuffle_generator.get_state() if shuffle_generator is not None else None,
+                    "key": checkpoint_key,
+                },
+                checkpoint_path.with_suffix(".tmp"),
+            )
             checkpoint_path.with_suffix(".tmp").replace(checkpoint_path)
-        if config.early_stopping_patience is not None and val_loader is not None and waited >= config.early_stopping_patience:
+        if (
+            config.early_stopping_patience is not None
+            and val_loader is not None
+            and waited >= config.early_stopping_patience
+        ):
             stopped_early = True
             break
     epochs.close()
@@ -284,5 +337,10 @@ def fit(
         model.load_state_dict(best_state)
     if checkpoint_path and checkpoint_path.exists():
         checkpoint_path.unlink()
-    return FitResult(history=pd.DataFrame(rows), best_epoch=best_epoch, best_score=best_score,
-                     stopped_early=stopped_early, config=asdict(config))
+    return FitResult(
+        history=pd.DataFrame(rows),
+        best_epoch=best_epoch,
+        best_score=best_score,
+        stopped_early=stopped_early,
+        config=asdict(config),
+    )

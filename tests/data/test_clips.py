@@ -43,9 +43,7 @@ def test_train_sampling_is_deterministic_given_the_generator_and_varies_with_it(
 
 # --- sample_frame_indices: the authors' code ----------------------------------------------------
 def test_zhang2018_code_eval_takes_segment_starts():
-    assert sample_frame_indices(37, 16, train=False, scheme="zhang2018_code") == [
-        int(k * 37 / 16) for k in range(16)
-    ]
+    assert sample_frame_indices(37, 16, train=False, scheme="zhang2018_code") == [int(k * 37 / 16) for k in range(16)]
 
 
 def test_zhang2018_code_short_video_holds_the_last_frame():

@@ -1,5 +1,5 @@
 """The Montalbano reader (motion_rnn.data.montalbano) and the fragment augmentation
-(motion_rnn.data.augment): synthetic archives written in the real format, broken copies of them,
+(motion_rnn.data.montalbano.augment): synthetic archives written in the real format, broken copies of them,
 and the real ground-truth CSVs of the challenge (tests/data/chalearn2014, see its README)."""
 
 import zipfile
@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import torch
 
-from motion_rnn.data.augment import FragmentAugment, FragmentParams, fragment_indices
 from motion_rnn.data.errors import DataFormatError
 from motion_rnn.data.montalbano import (
     AUTHORS_SPLIT,
@@ -24,8 +23,9 @@ from motion_rnn.data.montalbano import (
     person_crop_box,
     read_sample,
 )
-from motion_rnn.data.synthetic.montalbano import render_sequence, write_synthetic_montalbano
-from motion_rnn.metrics.jaccard import intervals_to_frames, read_labels_csv
+from motion_rnn.data.montalbano.augment import FragmentAugment, FragmentParams, fragment_indices
+from motion_rnn.data.montalbano.chalearn_csv import intervals_to_frames, read_labels_csv
+from motion_rnn.data.montalbano.synthetic import render_sequence, write_synthetic_montalbano
 
 REAL_GT = Path(__file__).parent / "chalearn2014" / "gt" / "test"
 T, SIZE = 120, (120, 160)  # frames a synthetic sequence, (H, W)
@@ -34,8 +34,9 @@ HEAD, HIP = JOINTS.index("Head"), JOINTS.index("HipCenter")
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory) -> Path:
-    return write_synthetic_montalbano(tmp_path_factory.mktemp("montalbano") / "data", num_sequences=3,
-                                      frames_per_sequence=T, seed=3, size=SIZE)
+    return write_synthetic_montalbano(
+        tmp_path_factory.mktemp("montalbano") / "data", num_sequences=3, frames_per_sequence=T, seed=3, size=SIZE
+    )
 
 
 @pytest.fixture(scope="module")
@@ -184,8 +185,9 @@ def test_labels_row_outside_the_sequence_or_unknown_class(root, tmp_path):
     text = str(err.value)
     assert f"{bad}/Sample0001_labels.csv, row 2" in text and "outside the sequence" in text
     assert f"expected frames in 1..{T + 1}" in text and err.value.line == 2
-    unknown = rewrite(root / "Sample0001.zip", tmp_path / "unknown" / "Sample0001.zip",
-                      replace={"labels.csv": b"25,3,10\n"})
+    unknown = rewrite(
+        root / "Sample0001.zip", tmp_path / "unknown" / "Sample0001.zip", replace={"labels.csv": b"25,3,10\n"}
+    )
     unknown_row = r"Sample0001_labels.csv, row 1: unknown class id 25: expected a gesture id in 1..20"
     with pytest.raises(DataFormatError, match=unknown_row):
         read_sample(unknown, modalities=())
@@ -195,38 +197,50 @@ def test_video_shorter_than_data_csv(root, tmp_path):
     skeleton = member(root, "skeleton.csv")
     longer = skeleton + "\n".join([skeleton.splitlines()[-1]] * 10) + "\n"  # 10 more rows
     info = member(root, "data.csv").strip().split(",")
-    bad = rewrite(root / "Sample0001.zip", tmp_path / "Sample0001.zip", replace={
-        "data.csv": f"{T + 10},{info[1]},{info[2]}\n".encode(), "skeleton.csv": longer.encode()})
+    bad = rewrite(
+        root / "Sample0001.zip",
+        tmp_path / "Sample0001.zip",
+        replace={"data.csv": f"{T + 10},{info[1]},{info[2]}\n".encode(), "skeleton.csv": longer.encode()},
+    )
     with pytest.raises(DataFormatError) as err:
         read_sample(bad, modalities=("color",))
     text = str(err.value)
     assert f"{bad}/Sample0001_color.mp4" in text and f"found {T} frames" in text
     assert f"expected {T + 10} (numFrames in Sample0001_data.csv)" in text
     # the skeleton is checked the same way
-    short = rewrite(root / "Sample0001.zip", tmp_path / "short" / "Sample0001.zip",
-                    replace={"skeleton.csv": "\n".join(skeleton.splitlines()[:-3]).encode()})
+    short = rewrite(
+        root / "Sample0001.zip",
+        tmp_path / "short" / "Sample0001.zip",
+        replace={"skeleton.csv": "\n".join(skeleton.splitlines()[:-3]).encode()},
+    )
     with pytest.raises(DataFormatError, match=f"found {T - 3} skeleton rows; expected {T} "):
         read_sample(short, modalities=())
 
 
 def test_members_longer_than_data_csv_are_cut_with_a_warning(root, tmp_path):
     info = member(root, "data.csv").strip().split(",")
-    bad = rewrite(root / "Sample0001.zip", tmp_path / "Sample0001.zip", replace={
-        "data.csv": f"{T - 20},{info[1]},{info[2]}\n".encode(), "labels.csv": b"4,10,30\n"})
+    bad = rewrite(
+        root / "Sample0001.zip",
+        tmp_path / "Sample0001.zip",
+        replace={"data.csv": f"{T - 20},{info[1]},{info[2]}\n".encode(), "labels.csv": b"4,10,30\n"},
+    )
     with pytest.warns(UserWarning) as record:
         s = read_sample(bad, modalities=("color",))
     messages = sorted(str(w.message).rsplit("/", 1)[1] for w in record)
     said = f"where Sample0001_data.csv says {T - 20}; keeping the first {T - 20}"
-    assert messages == [f"Sample0001_color.mp4: {T} frames {said}",
-                        f"Sample0001_skeleton.csv: {T} skeleton rows {said}"]
+    assert messages == [
+        f"Sample0001_color.mp4: {T} frames {said}",
+        f"Sample0001_skeleton.csv: {T} skeleton rows {said}",
+    ]
     assert s.frames.shape[0] == s.skeleton.shape[0] == s.labels.shape[0] == T - 20
 
 
 def test_malformed_skeleton_rows(root, tmp_path):
     lines = member(root, "skeleton.csv").splitlines()
     lines[4] = ",".join(lines[4].split(",")[:-1])  # 179 values on line 5
-    bad = rewrite(root / "Sample0001.zip", tmp_path / "Sample0001.zip",
-                  replace={"skeleton.csv": "\n".join(lines).encode()})
+    bad = rewrite(
+        root / "Sample0001.zip", tmp_path / "Sample0001.zip", replace={"skeleton.csv": "\n".join(lines).encode()}
+    )
     with pytest.raises(DataFormatError) as err:
         read_sample(bad, modalities=())
     text = str(err.value)
@@ -261,8 +275,14 @@ def test_real_labels_and_data_csv_read_through_an_archive(tmp_path):
     archive whose videos are not decoded (modalities=()): labels as the metric's converters give."""
     data, labels = (REAL_GT / "Sample0701_data.csv").read_bytes(), (REAL_GT / "Sample0701_labels.csv").read_bytes()
     zero_row = ",".join(["0"] * 180)
-    members = {"color.mp4": b"", "depth.mp4": b"", "user.mp4": b"", "data.csv": data,
-               "skeleton.csv": ("\n".join([zero_row] * 1215) + "\n").encode(), "labels.csv": labels}
+    members = {
+        "color.mp4": b"",
+        "depth.mp4": b"",
+        "user.mp4": b"",
+        "data.csv": data,
+        "skeleton.csv": ("\n".join([zero_row] * 1215) + "\n").encode(),
+        "labels.csv": labels,
+    }
     path = tmp_path / "Sample0701.zip"
     with zipfile.ZipFile(path, "w") as z:
         for suffix, content in members.items():
@@ -302,7 +322,6 @@ def test_load_rgbd_cache_and_separate_labels(root, tmp_path):
         load_rgbd(bare)
 
 
-
 def test_training_fragments(root):
     paths = list_samples(root)
     ds = MontalbanoFragments(paths, train=True, augment=None, seed=5, fragments_per_epoch=6)
@@ -313,8 +332,8 @@ def test_training_fragments(root):
     assert item["labels"].shape == (64,) and item["labels"].dtype == torch.int64
     whole = ds.full_sequence(ds.sample_ids.index(item["sample"]))
     s = item["start"]
-    assert torch.equal(item["labels"], whole["labels"][s:s + 64])  # no temporal scaling: consecutive frames
-    assert torch.equal(item["clip"], whole["clip"][s:s + 64])
+    assert torch.equal(item["labels"], whole["labels"][s : s + 64])  # no temporal scaling: consecutive frames
+    assert torch.equal(item["clip"], whole["clip"][s : s + 64])
     assert item["label"] == int(item["labels"][32])
     assert torch.equal(ds[0]["clip"], item["clip"])  # a function of (seed, epoch, index)
     ds.set_epoch(1)

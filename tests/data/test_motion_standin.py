@@ -7,11 +7,10 @@ import numpy as np
 import pytest
 import torch
 from scipy.signal import resample_poly
+from seglearn.datasets import load_watch
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-
-from seglearn.datasets import load_watch
 
 from motion_rnn.data.sequences import pad_collate
 from motion_rnn.data.smartwatch_exercises import (

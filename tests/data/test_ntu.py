@@ -26,13 +26,13 @@ from motion_rnn.data.ntu import (
     cross_subject_split,
     cross_view_split,
     list_skeleton_files,
-    main,
     main_body,
     main_body_index,
     parse_sample_name,
     read_skeleton,
     write_skeleton,
 )
+from motion_rnn.data.ntu.__main__ import main
 from motion_rnn.data.pose import preprocess
 
 REAL = Path(__file__).parent / "ntu" / "S001C001P001R001A001.skeleton"
@@ -57,9 +57,7 @@ def test_real_file_is_read_as_its_text_says():
         [0.2181153, 0.1725972, 3.785547, 277.419, 191.8218, 1036.233, 519.1677,
          -0.2059419, 0.05349901, 0.9692109, -0.1239193, 2],
     )  # fmt: skip
-    np.testing.assert_array_equal(
-        sample.joints[0, 0, 0], np.array([0.2181153, 0.1725972, 3.785547], np.float32)
-    )
+    np.testing.assert_array_equal(sample.joints[0, 0, 0], np.array([0.2181153, 0.1725972, 3.785547], np.float32))
     # line 33, joint 1 of frame 2; the last line, joint 25 of frame 103
     np.testing.assert_array_equal(sample.joints[0, 1, 0], np.float32([0.2184443, 0.1737018, 3.789234]))
     np.testing.assert_array_equal(sample.joints[0, -1, -1], np.float32([0.1140334, 0.7601054, 3.444]))
@@ -229,8 +227,7 @@ def test_cross_subject_split_holds_out_the_thesis_validation_performers():
     names = _all_names()
     split = cross_subject_split(names)
     performers = {
-        part: {parse_sample_name(n).performer for n in getattr(split, part)}
-        for part in ("train", "validation", "test")
+        part: {parse_sample_name(n).performer for n in getattr(split, part)} for part in ("train", "validation", "test")
     }
     assert performers["validation"] == {25, 27, 28, 31, 34, 35, 38}
     assert performers["train"] == {1, 2, 4, 5, 8, 9, 13, 14, 15, 16, 17, 18, 19}
@@ -341,9 +338,7 @@ _ID_POOL = [0, 1, 72057594037931101, 2**64 - 1]
 def skeleton_structures(draw):
     """Frames (incl. zero-body ones), each a list of distinct bodyIDs, and a seed for values."""
     num_frames = draw(st.integers(0, 6))
-    frames = [
-        draw(st.lists(st.sampled_from(_ID_POOL), max_size=3, unique=True)) for _ in range(num_frames)
-    ]
+    frames = [draw(st.lists(st.sampled_from(_ID_POOL), max_size=3, unique=True)) for _ in range(num_frames)]
     specials = draw(st.lists(st.floats(allow_nan=False, allow_infinity=False, width=32), max_size=5))
     return frames, draw(st.integers(0, 2**32 - 1)), specials
 
@@ -401,8 +396,12 @@ def test_random_valid_files_read_back_unchanged(tmp_path, structure):
 
 
 def test_dataset_lists_splits_skips_missing_and_loads_main_bodies(tmp_path):
-    for name in ["S001C001P001R001A001", "S001C002P025R001A003", "S001C001P003R002A060",
-                 "S001C002P005R002A008"]:  # the last is in the authors' missing list
+    for name in [
+        "S001C001P001R001A001",
+        "S001C002P025R001A003",
+        "S001C001P003R002A060",
+        "S001C002P005R002A008",
+    ]:  # the last is in the authors' missing list
         shutil.copy(REAL, tmp_path / f"{name}.skeleton")
     assert len(list_skeleton_files(tmp_path)) == 3
     assert len(list_skeleton_files(tmp_path, skip_missing=False)) == 4

@@ -127,11 +127,11 @@ def test_spline_filling_is_exact_for_cubic_trajectories():
 
 def test_spline_filling_edges_and_degenerate_joints():
     seq = np.tile(np.arange(1.0, 11.0)[:, None, None], (1, 25, 3))  # x = y = z = t + 1
-    seq[:3, 0] = 0.0   # joint 0 lost in the first three frames -> first seen value
+    seq[:3, 0] = 0.0  # joint 0 lost in the first three frames -> first seen value
     seq[-2:, 1] = 0.0  # joint 1 lost in the last two -> last seen value
-    seq[:, 2] = 0.0    # joint 2 never seen -> stays zero
+    seq[:, 2] = 0.0  # joint 2 never seen -> stays zero
     seq[:, 3] = 0.0
-    seq[4, 3] = 7.0    # joint 3 seen once -> that value throughout
+    seq[4, 3] = 7.0  # joint 3 seen once -> that value throughout
     filled = fill_missing(seq.astype(np.float32))
     assert filled.dtype == np.float32
     np.testing.assert_array_equal(filled[:3, 0], 4.0)
@@ -181,9 +181,7 @@ def test_per_frame_translation_puts_every_torso_at_the_origin(seq):
 
 
 def test_torso_of_13_joints_is_the_centre_of_shoulders_and_hips():
-    np.testing.assert_allclose(
-        torso_position(select_joints(REAL64)), REAL64[:, [4, 8, 12, 16]].mean(axis=1)
-    )
+    np.testing.assert_allclose(torso_position(select_joints(REAL64)), REAL64[:, [4, 8, 12, 16]].mean(axis=1))
     np.testing.assert_array_equal(torso_position(REAL64), REAL64[:, 1])
 
 

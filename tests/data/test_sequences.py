@@ -12,6 +12,7 @@ from torch import nn
 from torch.utils.data import DataLoader
 
 from motion_rnn.data.ntu import NTUSkeletonDataset
+from motion_rnn.data.ntu.synthetic import write_synthetic_ntu
 from motion_rnn.data.pose import preprocess
 from motion_rnn.data.sequences import (
     SequenceDataset,
@@ -23,7 +24,6 @@ from motion_rnn.data.sequences import (
     padding_mask,
     subsample_frames,
 )
-from motion_rnn.data.synthetic.skeletons import write_synthetic_ntu
 from motion_rnn.reproducibility import seed_everything
 from motion_rnn.train import FitConfig, fit
 
@@ -200,12 +200,23 @@ def test_fit_trains_a_recurrent_network_on_padded_batches(one_thread):
         x[int(rng.integers(0, t)), 0] += 1.0 if i % 2 else -1.0
         sequences.append(x)
         labels.append(i % 2)
-    train = DataLoader(SequenceDataset(sequences[:64], labels[:64]), batch_size=16, shuffle=True,
-                       collate_fn=pad_collate_pre, generator=generator)
+    train = DataLoader(
+        SequenceDataset(sequences[:64], labels[:64]),
+        batch_size=16,
+        shuffle=True,
+        collate_fn=pad_collate_pre,
+        generator=generator,
+    )
     val = DataLoader(SequenceDataset(sequences[64:], labels[64:]), batch_size=32, collate_fn=pad_collate_pre)
     model = _LastStepGRU(3, 2)
-    result = fit(model, train, val_loader=val, config=FitConfig(epochs=10, lr=1e-2, optimizer="adam"),
-                 input_key="inputs", progress=False)
+    result = fit(
+        model,
+        train,
+        val_loader=val,
+        config=FitConfig(epochs=10, lr=1e-2, optimizer="adam"),
+        input_key="inputs",
+        progress=False,
+    )
     assert len(result.history) == 10
     assert result.history["train_loss"].iloc[-1] < result.history["train_loss"].iloc[0]
     assert result.history["val_accuracy"].max() >= 0.9

@@ -1,10 +1,10 @@
-"""Write-once folders marked by a manifest (motion_rnn.data.synthetic.cache)."""
+"""Write-once folders marked by a manifest (motion_rnn.data.cache)."""
 
 import json
 
 import pytest
 
-from motion_rnn.data.synthetic.cache import MANIFEST_FILE, read_manifest, write_once
+from motion_rnn.data.cache import MANIFEST_FILE, read_manifest, write_once
 
 PARAMS = {"generator": "test", "seed": 3, "sizes": [1, 2]}
 

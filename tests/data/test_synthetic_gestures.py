@@ -11,17 +11,22 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.preprocessing import StandardScaler
 
 from motion_rnn.data.jester import JesterDataset, read_jester_labels, read_jester_split
-from motion_rnn.data.synthetic import (
+from motion_rnn.data.jester.synthetic import (
+    MANIFEST_FILE,
     PAIRED_CLASSES,
     SYNTHETIC_CLASSES,
     GestureStyle,
     render_gesture,
     write_synthetic_jester,
 )
-from motion_rnn.data.synthetic.gestures import MANIFEST_FILE
 
-SMALL = dict(videos_per_class={"train": 3, "validation": 1, "test": 1}, num_frames=8, size=24, seed=11,
-             splits=("train", "validation", "test"))
+SMALL = dict(
+    videos_per_class={"train": 3, "validation": 1, "test": 1},
+    num_frames=8,
+    size=24,
+    seed=11,
+    splits=("train", "validation", "test"),
+)
 
 
 def _digest(root):
@@ -93,8 +98,15 @@ def test_refuses_a_folder_it_did_not_write(tmp_path):
 
 
 def test_wide_frames_and_bad_arguments(tmp_path):
-    root = write_synthetic_jester(tmp_path / "w", videos_per_class=1, num_frames=4, size=16, width=28,
-                                  classes=["Shaking Hand"], splits=("validation",))
+    root = write_synthetic_jester(
+        tmp_path / "w",
+        videos_per_class=1,
+        num_frames=4,
+        size=16,
+        width=28,
+        classes=["Shaking Hand"],
+        splits=("validation",),
+    )
     ds = JesterDataset(root, "validation", num_frames=4, size=16, train=False)
     assert ds[0]["clip"].shape == (4, 3, 16, 16)
     with pytest.raises(ValueError, match="unknown classes"):
@@ -115,10 +127,13 @@ def test_every_class_renders():
 T, N = 9, 80  # odd T: frame 4 is the middle; N videos per class
 
 
-def _videos(name, style=GestureStyle()):
+def _videos(name, style=None):
+    style = style or GestureStyle()
     label = SYNTHETIC_CLASSES.index(name)
-    return [render_gesture(name, num_frames=T, size=32, rng=np.random.default_rng([5, label, i]), style=style)
-            for i in range(N)]
+    return [
+        render_gesture(name, num_frames=T, size=32, rng=np.random.default_rng([5, label, i]), style=style)
+        for i in range(N)
+    ]
 
 
 def _pose(info, frame):
@@ -176,7 +191,7 @@ def test_the_same_classifier_tells_them_apart_from_the_motion(pairs, pair):
     assert _cv_accuracy(_knn, StandardScaler().fit_transform(change), y) > 0.95
     # The first frame, at a known place in the clip, does carry a cue where the gesture has an
     # end point in space (the classifier has the power to find it); a turn's does not, its angle
-    # being uniform on the circle. See the module docstring of motion_rnn.data.synthetic.gestures.
+    # being uniform on the circle. See the module docstring of motion_rnn.data.jester.synthetic.
     first = StandardScaler().fit_transform(np.array([_pose(info, 0) for _, info in a + b]))
     if pair[0].startswith("Turning"):
         assert _cv_accuracy(_knn, first, y) < 0.66

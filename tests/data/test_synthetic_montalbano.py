@@ -1,4 +1,4 @@
-"""The synthetic Montalbano generator (motion_rnn.data.synthetic.montalbano): the format it writes,
+"""The synthetic Montalbano generator (motion_rnn.data.montalbano.synthetic): the format it writes,
 determinism, its gesture classes (order pairs that single frames cannot separate), and a rendering
 consistent with the skeleton and depth it writes."""
 
@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from motion_rnn.data.montalbano import JOINTS, list_samples, montalbano_split, read_sample
-from motion_rnn.data.synthetic.montalbano import (
+from motion_rnn.data.montalbano.chalearn_csv import read_data_csv
+from motion_rnn.data.montalbano.synthetic import (
     DEFAULT_STYLE,
     MANIFEST_FILE,
     ORDER_PAIRS,
@@ -25,7 +26,6 @@ from motion_rnn.data.synthetic.montalbano import (
     synthetic_split_ids,
     write_synthetic_montalbano,
 )
-from motion_rnn.metrics.jaccard import read_data_csv
 
 SIZE = (96, 128)
 J = {name: i for i, name in enumerate(JOINTS)}
@@ -33,16 +33,23 @@ J = {name: i for i, name in enumerate(JOINTS)}
 
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> Path:
-    return write_synthetic_montalbano(tmp_path_factory.mktemp("synth") / "data", num_sequences=2,
-                                      frames_per_sequence=100, seed=11, size=SIZE, first_id=601)
+    return write_synthetic_montalbano(
+        tmp_path_factory.mktemp("synth") / "data",
+        num_sequences=2,
+        frames_per_sequence=100,
+        seed=11,
+        size=SIZE,
+        first_id=601,
+    )
 
 
 # --- format, manifest, determinism ----------------------------------------------------------------
 def test_archives_hold_the_challenge_members_at_their_root(written, tmp_path):
     assert [p.name for p in list_samples(written)] == ["Sample0601.zip", "Sample0602.zip"]
     with zipfile.ZipFile(written / "Sample0601.zip") as z:
-        assert sorted(z.namelist()) == sorted(f"Sample0601_{m}" for m in (
-            "color.mp4", "depth.mp4", "user.mp4", "skeleton.csv", "data.csv", "labels.csv"))
+        assert sorted(z.namelist()) == sorted(
+            f"Sample0601_{m}" for m in ("color.mp4", "depth.mp4", "user.mp4", "skeleton.csv", "data.csv", "labels.csv")
+        )
         (tmp_path / "Sample0601_data.csv").write_bytes(z.read("Sample0601_data.csv"))
         labels = z.read("Sample0601_labels.csv").decode().splitlines()
     info = read_data_csv(tmp_path / "Sample0601_data.csv")
@@ -55,14 +62,16 @@ def test_archives_hold_the_challenge_members_at_their_root(written, tmp_path):
 
 
 def test_deterministic_and_not_rewritten(written, tmp_path):
-    again = write_synthetic_montalbano(tmp_path / "again", num_sequences=1, frames_per_sequence=100,
-                                       seed=11, size=SIZE, first_id=601)
+    again = write_synthetic_montalbano(
+        tmp_path / "again", num_sequences=1, frames_per_sequence=100, seed=11, size=SIZE, first_id=601
+    )
     assert (again / "Sample0601.zip").read_bytes() == (written / "Sample0601.zip").read_bytes()
     stamp = (again / "Sample0601.zip").stat().st_mtime_ns
     write_synthetic_montalbano(again, num_sequences=1, frames_per_sequence=100, seed=11, size=SIZE, first_id=601)
     assert (again / "Sample0601.zip").stat().st_mtime_ns == stamp  # identical manifest: skipped
-    other = write_synthetic_montalbano(again, num_sequences=1, frames_per_sequence=100, seed=12, size=SIZE,
-                                       first_id=601)
+    other = write_synthetic_montalbano(
+        again, num_sequences=1, frames_per_sequence=100, seed=12, size=SIZE, first_id=601
+    )
     assert (other / "Sample0601.zip").read_bytes() != (written / "Sample0601.zip").read_bytes()
     (tmp_path / "foreign").mkdir()
     (tmp_path / "foreign" / "notes.txt").write_text("mine")
@@ -73,8 +82,9 @@ def test_deterministic_and_not_rewritten(written, tmp_path):
 
 
 def test_mpeg4_part2_videos_read_back(tmp_path):
-    root = write_synthetic_montalbano(tmp_path / "mpeg4", num_sequences=1, frames_per_sequence=64, seed=2,
-                                      size=(64, 96), codec="mpeg4")
+    root = write_synthetic_montalbano(
+        tmp_path / "mpeg4", num_sequences=1, frames_per_sequence=64, seed=2, size=(64, 96), codec="mpeg4"
+    )
     assert json.loads((root / MANIFEST_FILE).read_text())["parameters"]["codec"] == "mpeg4"
     s, ref = read_sample(root / "Sample0001.zip"), render_sequence(1, num_frames=64, seed=2, size=(64, 96))
     assert s.frames.shape == (64, 64, 96, 3) and np.array_equal(s.labels, ref.labels)

@@ -28,8 +28,7 @@ from motion_rnn.data.ntu import (
     parse_sample_name,
     read_skeleton,
 )
-from motion_rnn.data.pose import bone_lengths, fill_missing, missing_joints, preprocess
-from motion_rnn.data.synthetic.skeletons import (
+from motion_rnn.data.ntu.synthetic import (
     ARM_PAIRS,
     CAMERA_ANGLES,
     MANIFEST_FILE,
@@ -41,6 +40,7 @@ from motion_rnn.data.synthetic.skeletons import (
     iter_synthetic_ntu,
     write_synthetic_ntu,
 )
+from motion_rnn.data.pose import bone_lengths, fill_missing, missing_joints, preprocess
 
 PER_CLASS = 4  # 12 classes x 4 performances x 3 cameras = 144 files
 
@@ -232,7 +232,7 @@ def _in_order(x: np.ndarray) -> np.ndarray:
     return np.concatenate([x[index].ravel(), (energy / energy.sum(0)).ravel()])
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cross_subject_accuracies(pair: tuple[int, int]) -> tuple[float, float]:
     """Accuracy on unseen performers of a linear classifier on each representation."""
     sequences, labels, train = [], [], []

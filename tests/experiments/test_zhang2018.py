@@ -4,22 +4,30 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
-import torch
 
 from motion_rnn.data.errors import DataFormatError
-from motion_rnn.data.synthetic.gestures import write_synthetic_jester
-from motion_rnn.experiments import zhang2018
+from motion_rnn.data.jester.synthetic import write_synthetic_jester
+from motion_rnn.experiments.zhang2018 import claims as zhang_claims
+from motion_rnn.experiments.zhang2018 import data as zhang_data
+from motion_rnn.experiments.zhang2018 import tables
+from motion_rnn.experiments.zhang2018.complexity import complexity_at_paper_shape
+from motion_rnn.experiments.zhang2018.settings import PRESETS
+from motion_rnn.experiments.zhang2018.training import train_variant
 from motion_rnn.parameters import ParameterError, check_parameters
 from motion_rnn.reference import paper_table
-from motion_rnn.report import paper_vs_ours
+from motion_rnn.report import claims_frame, paper_vs_ours
+from motion_rnn.runner import Source
+from motion_rnn.sweep import RowContext
 
-TINY = replace(zhang2018.preset("ci"), epochs=1, train_videos_per_class=2, val_videos_per_class=1, batch_size=8)
+TINY = replace(PRESETS["ci"], epochs=1, train_videos_per_class=2, val_videos_per_class=1, batch_size=8)
 
 
 def test_complexity_columns_match_the_paper_to_its_rounding():
-    complexity = zhang2018.complexity_at_paper_shape().set_index("row")
+    complexity = complexity_at_paper_shape().set_index("row")
     paper = paper_table("zhang2018", "table1").pivot(index="row", columns="column", values="value")
-    assert (complexity["paper_parameter_size"] / 1e6).round(3).tolist() == paper.loc[complexity.index, "Parameter Size"].tolist()
+    assert (complexity["paper_parameter_size"] / 1e6).round(3).tolist() == paper.loc[
+        complexity.index, "Parameter Size"
+    ].tolist()
     # Mult-Adds: the paper's column is parameter size x 784 to within half a percent.
     ratio = complexity["paper_mult_adds"] / 1e6 / paper.loc[complexity.index, "Mult-Adds"]
     assert ((ratio - 1).abs() < 0.005).all()
@@ -27,50 +35,69 @@ def test_complexity_columns_match_the_paper_to_its_rounding():
     assert complexity.loc["Variant (a)", "paper_parameter_size"] == 528_896
 
 
+FACTS = {"column": "Validating accuracy (Jester)", "num_classes": 12, "validation_samples": 120}
+
+
+def check(table, facts=FACTS):
+    return claims_frame(zhang_claims.check_claims(table, facts))
+
+
 def fake_table(accuracies: dict[str, float], tmp_path) -> pd.DataFrame:
     params = check_parameters(profile="ci", data="synthetic", seed=0, results_dir=tmp_path)
-    complexity = zhang2018.complexity_at_paper_shape()
-    accuracy = pd.DataFrame({"kind": list(accuracies), "accuracy": list(accuracies.values())})
-    ours = zhang2018.our_cells(complexity, accuracy, "Validating accuracy (Jester)", TINY)
+    runs = pd.DataFrame({"kind": list(accuracies), "accuracy": list(accuracies.values())})
+    ours = tables.cells(runs, Source("synthetic", "", "", facts=FACTS), TINY)
     return paper_vs_ours(paper_table("zhang2018", "table1"), ours, table="table1", params=params)
 
 
 def test_claims_follow_our_numbers(tmp_path):
     as_paper = fake_table({"convlstm": 95.11, "a": 95.08, "b": 94.18, "c": 95.13, "d": 95.10}, tmp_path)
-    claims = zhang2018.check_claims(as_paper, "Validating accuracy (Jester)")
+    claims = check(as_paper)
     assert claims["holds"].all(), claims
     reversed_ = fake_table({"convlstm": 90.0, "a": 80.0, "b": 95.0, "c": 85.0, "d": 85.0}, tmp_path)
-    claims = zhang2018.check_claims(reversed_, "Validating accuracy (Jester)").set_index("claim")["holds"]
+    claims = check(reversed_).set_index("claim")["holds"]
     accuracy_claims = [c for c in claims.index if "accurate" in c or "improve" in c]
     assert len(accuracy_claims) == 3 and not claims[accuracy_claims].any()
-    assert claims[[c for c in claims.index if c not in accuracy_claims]].all()  # complexity claims do not depend on training
+    assert claims[
+        [c for c in claims.index if c not in accuracy_claims]
+    ].all()  # complexity claims do not depend on training
 
 
 def test_a_folder_that_is_no_data_set_is_refused_with_the_expected_layouts(tmp_path):
     (tmp_path / "videos").mkdir()
     params = check_parameters(profile="ci", data=str(tmp_path / "videos"), seed=0, results_dir=tmp_path / "r")
     with pytest.raises(ParameterError, match="jester-v1-labels.csv.*train_list.txt"):
-        zhang2018.load_data(params, TINY)
+        zhang_data.load_data(params, TINY)
 
 
 def test_a_real_layout_folder_runs_through_the_same_path(tmp_path):
-    root = write_synthetic_jester(tmp_path / "jester", videos_per_class={"train": 2, "validation": 1},
-                                  num_frames=TINY.video_frames, size=TINY.video_size, seed=3)
+    root = write_synthetic_jester(
+        tmp_path / "jester",
+        videos_per_class={"train": 2, "validation": 1},
+        num_frames=TINY.video_frames,
+        size=TINY.video_size,
+        seed=3,
+    )
     params = check_parameters(profile="ci", data=str(root), seed=0, results_dir=tmp_path / "r")
-    splits = zhang2018.load_data(params, TINY)
-    assert splits.column == "Validating accuracy (Jester)" and splits.description.startswith("Jester at")
-    result = zhang2018.train_variant("a", splits, TINY, seed=0, device=torch.device("cpu"), progress=False)
+    (source,) = zhang_data.load_data(params, TINY)
+    assert source.facts["column"] == "Validating accuracy (Jester)" and source.description == "Jester (jester)"
+    context = RowContext(key="a", checkpoint=tmp_path / "a.pt", progress=False)
+    result = train_variant({"kind": "a"}, source, TINY, context, params)
     assert 0 <= result["accuracy"] <= 100 and len(result["history"]["epoch"]) == 1
 
 
 def test_a_frame_folder_with_missing_images_is_named(tmp_path):
-    root = write_synthetic_jester(tmp_path / "jester", videos_per_class={"train": 2, "validation": 1},
-                                  num_frames=TINY.video_frames, size=TINY.video_size, seed=3)
+    root = write_synthetic_jester(
+        tmp_path / "jester",
+        videos_per_class={"train": 2, "validation": 1},
+        num_frames=TINY.video_frames,
+        size=TINY.video_size,
+        seed=3,
+    )
     folder = sorted((root / "20bn-jester-v1").iterdir())[0]
     (sorted(folder.iterdir())[3]).unlink()
     params = check_parameters(profile="ci", data=str(root), seed=0, results_dir=tmp_path / "r")
     with pytest.raises(DataFormatError, match=folder.name):
-        splits = zhang2018.load_data(params, TINY)
-        for split in (splits.train, splits.validation):
+        (source,) = zhang_data.load_data(params, TINY)
+        for split in source.payload:
             for i in range(len(split)):
                 split[i]

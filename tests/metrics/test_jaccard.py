@@ -22,12 +22,12 @@ from motion_rnn.metrics.jaccard import (
     frames_to_intervals,
     intervals_to_frames,
     jaccard_index,
-    main,
     read_data_csv,
     read_labels_csv,
     read_prediction_csv,
     score_directory,
 )
+from motion_rnn.metrics.jaccard.__main__ import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "chalearn2014"
 GT_TEST, GT_VALID = DATA / "gt" / "test", DATA / "gt" / "validation"
@@ -144,15 +144,15 @@ label_arrays = st.lists(st.integers(0, 20), min_size=1, max_size=60).map(np.arra
 @settings(max_examples=60, deadline=None)
 @given(label_arrays, st.data())
 def test_frames_round_trip_and_frame_jaccard_agree(gt_frames, data):
-    pred_frames = np.array(data.draw(st.lists(st.integers(0, 20), min_size=gt_frames.size,
-                                              max_size=gt_frames.size)))
+    pred_frames = np.array(data.draw(st.lists(st.integers(0, 20), min_size=gt_frames.size, max_size=gt_frames.size)))
     for frames in (gt_frames, pred_frames):
         np.testing.assert_array_equal(intervals_to_frames(frames_to_intervals(frames), frames.size), frames)
     if not gt_frames.any():
         return
     for fp in (False, True):
-        expected = jaccard_index(frames_to_intervals(gt_frames), frames_to_intervals(pred_frames),
-                                 gt_frames.size, false_positives=fp)
+        expected = jaccard_index(
+            frames_to_intervals(gt_frames), frames_to_intervals(pred_frames), gt_frames.size, false_positives=fp
+        )
         assert frame_jaccard(gt_frames, pred_frames, false_positives=fp) == pytest.approx(expected, abs=1e-15)
 
 
@@ -225,13 +225,16 @@ def test_good_files_and_whitespace(tmp_path):
     assert read_data_csv(_write(tmp_path, "1120,20,2881\n", "d.csv")) == SequenceInfo(1120, 20, 2881)
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("1120,20\n", "row 1: malformed row"),
-    ("1120,20,x\n", "row 1: non-integer"),
-    ("1120,20,2881\n1120,20,2881\n", "expected exactly one row"),
-    ("", "expected exactly one row"),
-    ("0,20,2881\n", "row 1: numFrames = 0"),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("1120,20\n", "row 1: malformed row"),
+        ("1120,20,x\n", "row 1: non-integer"),
+        ("1120,20,2881\n1120,20,2881\n", "expected exactly one row"),
+        ("", "expected exactly one row"),
+        ("0,20,2881\n", "row 1: numFrames = 0"),
+    ],
+)
 def test_bad_data_files(tmp_path, text, words):
     path = _write(tmp_path, text, "Sample0001_data.csv")
     with pytest.raises(DataFormatError) as err:
@@ -256,8 +259,10 @@ def test_real_files_read():
 def test_scores():
     """The authors' 2014 entry on the 240 test sequences, under both conventions."""
     run = PRED / "step1alltest"
-    return (score_directory(GT_TEST, run, allow_reversed=True),
-            score_directory(GT_TEST, run, allow_reversed=True, false_positives=True))
+    return (
+        score_directory(GT_TEST, run, allow_reversed=True),
+        score_directory(GT_TEST, run, allow_reversed=True, false_positives=True),
+    )
 
 
 def test_reproduces_the_published_challenge_score(test_scores):
@@ -280,7 +285,9 @@ def test_false_positive_convention_on_real_predictions(test_scores):
 
 
 def test_real_reversed_rows_are_scored_as_the_challenge_did_unless_rejected(capsys):
-    assert score_directory(GT_TEST, PRED / "step1alltest")["jaccard"].mean() == pytest.approx(PUBLISHED_TEST_SCORE_2014, abs=5e-7)
+    assert score_directory(GT_TEST, PRED / "step1alltest")["jaccard"].mean() == pytest.approx(
+        PUBLISHED_TEST_SCORE_2014, abs=5e-7
+    )
     with pytest.raises(DataFormatError) as err:
         score_directory(GT_TEST, PRED / "step1alltest", allow_reversed=False)
     assert "Sample0801_prediction.csv, row 22: start frame 1217 > end frame 1203" in str(err.value)
@@ -370,7 +377,11 @@ def test_cli_reports_bad_input(capsys, tmp_path):
 
 
 def test_cli_runs_as_a_module():
-    result = subprocess.run([sys.executable, "-m", "motion_rnn.metrics.jaccard", str(GT_VALID),
-                             str(PRED / "step1all")], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "motion_rnn.metrics.jaccard", str(GT_VALID), str(PRED / "step1all")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert re.fullmatch(r"\d\.\d{6}\n", result.stdout)
     assert "RuntimeWarning" not in result.stderr

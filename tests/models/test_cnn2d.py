@@ -8,7 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from motion_rnn.models.cnn2d import (
+from motion_rnn.models.pigou2016.cnn2d import (
     HIDDEN_BIAS,
     LEAKINESS,
     DenseHead,
@@ -64,8 +64,10 @@ def test_conv_channels_and_pooled_size():
 # -- shapes that must fail ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("shape", [(2, 4, 16, 16), (2, 3, 3, 16, 16), (2, 3, 4, 16, 15), (2, 3, 4, 32, 32),
-                                   (0, 3, 4, 16, 16), (2, 0, 4, 16, 16)])
+@pytest.mark.parametrize(
+    "shape",
+    [(2, 4, 16, 16), (2, 3, 3, 16, 16), (2, 3, 4, 16, 15), (2, 3, 4, 32, 32), (0, 3, 4, 16, 16), (2, 0, 4, 16, 16)],
+)
 def test_wrong_clip_shapes_are_refused(shape):
     with pytest.raises(ValueError, match=r"\(B, T, 4, 16, 16\)"):
         _tiny_cnn()(torch.randn(*shape))
@@ -95,14 +97,14 @@ def test_each_frame_is_processed_on_its_own():
 def test_initialisation_is_orthogonal_with_bias_0_1():
     cnn = _tiny_cnn(width=1.0, frame_size=16)
     for conv in (m for m in cnn.modules() if isinstance(m, nn.Conv2d)):
-        w = conv.weight.flatten(1)                                # (out, in * 9); out <= in * 9 here
+        w = conv.weight.flatten(1)  # (out, in * 9); out <= in * 9 here
         torch.testing.assert_close(w @ w.T, 2.0 * torch.eye(w.shape[0]), atol=1e-4, rtol=0)
         assert torch.all(conv.bias == HIDDEN_BIAS)
 
 
 def test_leaky_relu_lets_a_fraction_of_negative_values_through():
     cnn = _tiny_cnn().eval()
-    first = cnn.stages[0][:2]                                     # C(n) and its activation
+    first = cnn.stages[0][:2]  # C(n) and its activation
     x = torch.randn(1, 4, 16, 16)
     pre = first[0](x)
     assert (pre < 0).any()
@@ -146,7 +148,7 @@ def test_classifier_initialisation_paper_and_code():
     init_classifier_(layer, init="paper")
     torch.testing.assert_close(layer.weight @ layer.weight.T, torch.eye(21), atol=1e-5, rtol=0)
     assert torch.all(layer.bias == 0)
-    init_classifier_(layer, init="code")                         # Glorot uniform
+    init_classifier_(layer, init="code")  # Glorot uniform
     assert layer.weight.abs().max() <= math.sqrt(6 / (64 + 21))
     assert not torch.allclose(layer.weight @ layer.weight.T, torch.eye(21), atol=1e-2)
     with pytest.raises(ValueError, match="'paper', 'code'"):

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from motion_rnn.models import (
+from motion_rnn.models.zhang2018 import (
     CELL_KINDS,
     ConvLSTM,
     ConvLSTMCell,
@@ -42,7 +42,7 @@ def test_cell_step_keeps_the_map_size(kind, kernel_size):
     out, (h1, c1) = cell(x, (h, c))
     assert out.shape == h1.shape == c1.shape == (B, C_HID, H, W)
     assert out is h1
-    out0, _ = cell(x, None)                       # zero state
+    out0, _ = cell(x, None)  # zero state
     assert out0.shape == (B, C_HID, H, W)
     assert torch.equal(out0, cell(x, (torch.zeros_like(h), torch.zeros_like(c)))[0])
     assert cell.kind == kind
@@ -89,7 +89,7 @@ def test_unknown_kind_names_the_allowed_ones():
         (dict(kernel_size=0), "positive"),
         (dict(hidden_channels=0), "positive"),
         (dict(gate_activation="relu"), "gate_activation"),
-        (dict(attention_norm="max"), "attention_norm"),   # only variant (b) has input attention
+        (dict(attention_norm="max"), "attention_norm"),  # only variant (b) has input attention
     ],
 )
 def test_bad_arguments(options, message):
@@ -108,16 +108,16 @@ def test_wrong_shapes_fail(kind):
     cell = _cell(kind)
     x, h, c = _inputs()
     with pytest.raises(ValueError, match=r"\(B, 3, H, W\)"):
-        cell(torch.randn(B, C_IN + 1, H, W))                       # wrong channels
+        cell(torch.randn(B, C_IN + 1, H, W))  # wrong channels
     with pytest.raises(ValueError, match=r"\(B, 3, H, W\)"):
-        cell(torch.randn(B, 1, C_IN, H, W))                        # a clip is not a frame
+        cell(torch.randn(B, 1, C_IN, H, W))  # a clip is not a frame
     with pytest.raises(ValueError, match="state"):
-        cell(x, (h[:, :, :-1], c[:, :, :-1]))                      # state of another map size
+        cell(x, (h[:, :, :-1], c[:, :, :-1]))  # state of another map size
     with pytest.raises(ValueError, match="state"):
-        cell(x, (h[:1], c[:1]))                                    # state of another batch
+        cell(x, (h[:1], c[:1]))  # state of another batch
     layer = ConvLSTM(kind, in_channels=C_IN, hidden_channels=C_HID)
     with pytest.raises(ValueError, match=r"\(B, T, C, H, W\)"):
-        layer(x)                                                   # a frame is not a clip
+        layer(x)  # a frame is not a clip
     with pytest.raises(ValueError, match="T >= 1"):
         layer(torch.randn(B, 0, C_IN, H, W))
 
@@ -145,7 +145,7 @@ def test_convlstm_on_1x1_maps_with_1x1_kernels_is_an_lstm():
     with torch.no_grad():
         cell.conv.weight.copy_(torch.cat([lstm.weight_ih, lstm.weight_hh], dim=1)[:, :, None, None])
         cell.conv.bias.copy_(lstm.bias_ih + lstm.bias_hh)
-    layer_input = xs.transpose(0, 1)[:, :, :, None, None]          # (B, T, C, 1, 1)
+    layer_input = xs.transpose(0, 1)[:, :, :, None, None]  # (B, T, C, 1, 1)
     layer = ConvLSTM("convlstm", in_channels=3, hidden_channels=5, kernel_size=1)
     layer.cell = cell
     torch.testing.assert_close(layer(layer_input)[..., 0, 0], expected.transpose(0, 1))
@@ -155,7 +155,7 @@ def test_variant_a_with_unit_depthwise_kernels_on_1x1_maps_is_an_lstm():
     """Variant (a) is an LSTM whose input-to-state transition alone is convolutional."""
     lstm, xs, expected = _lstm_reference()
     cell = make_cell("a", in_channels=3, hidden_channels=5, kernel_size=1)
-    w = torch.cat([lstm.weight_ih, lstm.weight_hh], dim=1)          # rows i, f, g, o
+    w = torch.cat([lstm.weight_ih, lstm.weight_hh], dim=1)  # rows i, f, g, o
     b = lstm.bias_ih + lstm.bias_hh
     w_i, w_f, w_g, w_o = w.chunk(4)
     b_i, b_f, b_g, b_o = b.chunk(4)
@@ -212,7 +212,7 @@ def test_channel_attention_gates_lie_in_0_1_with_max_1_per_channel(kind, attende
     torch.testing.assert_close(gate.amax(dim=(2, 3)), torch.ones(B, C_HID))
     z = cell.attention.score(torch.tanh(cell.attention.features(torch.cat([x * 3, h * 3], dim=1))))
     torch.testing.assert_close(gate, torch.exp(z) / torch.exp(z).amax(dim=(2, 3), keepdim=True))
-    other = gates[2 - attended]                                        # the pooled i or o
+    other = gates[2 - attended]  # the pooled i or o
     assert other.shape == (B, C_HID, 1, 1)
 
 
@@ -225,8 +225,9 @@ def test_variant_b_attention_is_a_softmax_over_all_positions():
     torch.testing.assert_close(a.sum(dim=(2, 3)), torch.ones(B, 1))
     torch.testing.assert_close(cell.attend(x, h), a * x)
     # the gates and the candidate see the attended input
-    torch.testing.assert_close(cell.gates_and_candidate(a * x, h)[0],
-                               cell.pooled_gates(torch.cat([a * x, h], dim=1))["i"])
+    torch.testing.assert_close(
+        cell.gates_and_candidate(a * x, h)[0], cell.pooled_gates(torch.cat([a * x, h], dim=1))["i"]
+    )
 
 
 def test_variant_b_max_normalisation_option():
@@ -251,7 +252,7 @@ def test_gradients_reach_every_parameter_and_the_input(kind):
         assert parameter.grad is not None, name
         assert torch.isfinite(parameter.grad).all(), name
         assert parameter.grad.abs().sum() > 0, name
-    assert clips.grad.abs().sum(dim=(0, 2, 3, 4)).gt(0).all()        # every step gets a gradient
+    assert clips.grad.abs().sum(dim=(0, 2, 3, 4)).gt(0).all()  # every step gets a gradient
 
 
 @pytest.mark.parametrize("kind", CELL_KINDS)

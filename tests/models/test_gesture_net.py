@@ -6,13 +6,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from motion_rnn.models import (
+from motion_rnn.models.layers import scaled_channels
+from motion_rnn.models.zhang2018 import (
     CELL_KINDS,
     MobileNetBlocks,
     Res3DBlocks,
     build_res3d_convlstm_mobilenet,
     paper_parameter_size,
-    scaled_channels,
 )
 from motion_rnn.reproducibility import seed_everything
 
@@ -35,7 +35,7 @@ def test_paper_clip_gives_8_steps_of_28x28_maps_to_the_convlstm():
     with torch.no_grad():
         logits = net(torch.randn(1, 16, 3, 112, 112))
     assert logits.shape == (1, 5)
-    assert seen == [((1, 8, 32, 28, 28), (1, 8, 32, 28, 28))] * 2     # 256 / 8 = 32 channels
+    assert seen == [((1, 8, 32, 28, 28), (1, 8, 32, 28, 28))] * 2  # 256 / 8 = 32 channels
 
 
 @pytest.mark.parametrize("cell", CELL_KINDS)
@@ -55,11 +55,16 @@ def test_full_width_network_holds_table1_cells():
 
 
 def test_authors_code_options():
-    net = _small("c", second_cell="a", res3d_always_project=True, mobilenet_norm_after_depthwise=False,
-                 gate_activation="hard_sigmoid")
+    net = _small(
+        "c",
+        second_cell="a",
+        res3d_always_project=True,
+        mobilenet_norm_after_depthwise=False,
+        gate_activation="hard_sigmoid",
+    )
     assert [layer.kind for layer in net.convlstm] == ["c", "a"]
     assert net.convlstm[0].cell.gate_activation == "hard_sigmoid"
-    assert net.res3d.block2[0].downsample is not None                  # the code's 1x1x1 projection
+    assert net.res3d.block2[0].downsample is not None  # the code's 1x1x1 projection
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in net.mobilenet.blocks[0][0])
     assert net(torch.randn(1, 4, 3, 16, 16)).shape == (1, 5)
     default = _small("c")
@@ -71,7 +76,7 @@ def test_convlstm_channels_scale_with_width_unless_told_not_to():
     assert _small("a").convlstm[0].cell.hidden_channels == 32
     net = _small("a", convlstm_channels=12, scale_convlstm_with_width=False)
     assert [layer.cell.hidden_channels for layer in net.convlstm] == [12, 12]
-    assert net.convlstm[0].cell.in_channels == 32                      # Res3D's 256 / 8
+    assert net.convlstm[0].cell.in_channels == 32  # Res3D's 256 / 8
     assert net(torch.randn(1, 4, 3, 16, 16)).shape == (1, 5)
 
 
@@ -88,7 +93,7 @@ def test_mobilenet_runs_per_time_step():
     out = mobilenet(x)
     assert out.shape == (2, 3, 64, 4, 4)
     with torch.no_grad():
-        torch.testing.assert_close(mobilenet(x[:, 1:2]), out[:, 1:2])   # steps do not mix
+        torch.testing.assert_close(mobilenet(x[:, 1:2]), out[:, 1:2])  # steps do not mix
 
 
 def test_width_multiplier_keeps_at_least_one_channel():
@@ -104,9 +109,9 @@ def test_width_multiplier_keeps_at_least_one_channel():
 def test_wrong_inputs_fail():
     net = _small()
     with pytest.raises(ValueError, match=r"\(B, T, 3, H, W\)"):
-        net(torch.randn(1, 3, 32, 32))                                 # a frame, not a clip
+        net(torch.randn(1, 3, 32, 32))  # a frame, not a clip
     with pytest.raises(ValueError, match=r"\(B, T, 3, H, W\)"):
-        net(torch.randn(1, 8, 32, 32, 3))                              # channels last
+        net(torch.randn(1, 8, 32, 32, 3))  # channels last
     with pytest.raises(ValueError, match="'convlstm', 'a', 'b', 'c', 'd'"):
         build_res3d_convlstm_mobilenet(cell="e", num_classes=2)
     with pytest.raises(ValueError, match="second_cell"):

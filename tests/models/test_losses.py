@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from motion_rnn.models.losses import (
+from motion_rnn.models.leroux2017.losses import (
     inattention_loss,
     l2_penalty,
     make_regulariser,
@@ -19,9 +19,9 @@ from motion_rnn.models.losses import (
     per_step_cross_entropy,
     step_losses,
 )
-from motion_rnn.models.recurrent import build_skeleton_rnn
-from motion_rnn.models.skeleton_inputs import flatten_joints, length_mask, pad_collate, skeleton_motion
-from motion_rnn.models.skeleton_transformer import build_skeleton_transformer
+from motion_rnn.models.leroux2017.recurrent import build_skeleton_rnn
+from motion_rnn.models.leroux2017.skeleton_inputs import flatten_joints, length_mask, pad_collate, skeleton_motion
+from motion_rnn.models.leroux2017.skeleton_transformer import build_skeleton_transformer
 
 
 def logits_from(p_true: list[list[float]]) -> tuple[torch.Tensor, torch.Tensor]:
@@ -59,9 +59,14 @@ def test_padding_does_not_change_the_loss():
         torch.testing.assert_close(loss(changed, target, lengths), loss(logits, target, lengths))
 
 
-@pytest.mark.parametrize("logits, target", [(torch.randn(2, 3), torch.tensor([0, 1])),
-                                            (torch.randn(2, 4, 3), torch.tensor([[0], [1]])),
-                                            (torch.randn(2, 4, 3), torch.tensor([0, 1, 1]))])
+@pytest.mark.parametrize(
+    "logits, target",
+    [
+        (torch.randn(2, 3), torch.tensor([0, 1])),
+        (torch.randn(2, 4, 3), torch.tensor([[0], [1]])),
+        (torch.randn(2, 4, 3), torch.tensor([0, 1, 1])),
+    ],
+)
 def test_wrong_shapes_are_refused(logits, target):
     with pytest.raises(ValueError):
         per_step_cross_entropy(logits, target)
@@ -71,8 +76,8 @@ def test_wrong_shapes_are_refused(logits, target):
 
 
 def test_inattention_loss_by_hand():
-    logits, target = logits_from(P)                                       # p_t^y = 0.9, 0.5, 0.2, 0.7
-    worst_two = (-math.log(0.2) - math.log(0.5)) / 2                      # S = {t=3, t=2}
+    logits, target = logits_from(P)  # p_t^y = 0.9, 0.5, 0.2, 0.7
+    worst_two = (-math.log(0.2) - math.log(0.5)) / 2  # S = {t=3, t=2}
     assert inattention_loss(logits, target, num_steps=2).item() == pytest.approx(worst_two)
     assert inattention_loss(logits, target, num_steps=1).item() == pytest.approx(-math.log(0.2))
     assert inattention_loss(logits, target, num_steps=4).item() == pytest.approx(sum(NLL) / 4)
@@ -131,18 +136,19 @@ def test_l2_penalty_by_hand():
     assert l2_penalty(layer, weight=0.1).item() == pytest.approx(0.5 * 0.1 * (1 + 4 + 9))
     assert l2_penalty(layer, weight=0.1, weights_only=True).item() == pytest.approx(0.5 * 0.1 * 5)
     l2_penalty(layer, weight=0.1).backward()
-    torch.testing.assert_close(layer.weight.grad, 0.1 * layer.weight.detach())   # = weight decay
+    torch.testing.assert_close(layer.weight.grad, 0.1 * layer.weight.detach())  # = weight decay
 
 
 def test_l2_leaves_the_skeleton_transformer_to_its_own_penalty():
     transformer = build_skeleton_transformer(kind="convex", num_joints=2, sparsity_mu=0.01)
-    net = build_skeleton_rnn(input_size=6, num_classes=2, cell="rnn", hidden_size=3, num_layers=1,
-                             transformer=transformer)
+    net = build_skeleton_rnn(
+        input_size=6, num_classes=2, cell="rnn", hidden_size=3, num_layers=1, transformer=transformer
+    )
     others = sum(p.square().sum() for n, p in net.named_parameters() if not n.startswith("transformer"))
     assert l2_penalty(net, weight=2.0).item() == pytest.approx(others.item())
     assert l2_penalty(net, weight=2.0, exclude_penalised=False).item() == pytest.approx(others.item() + 2.0)
     own = transformer.penalty()
-    assert own.item() == pytest.approx(0.01 * 2)                          # identity: two rows of 1
+    assert own.item() == pytest.approx(0.01 * 2)  # identity: two rows of 1
     torch.testing.assert_close(module_penalties(net), own)
     torch.testing.assert_close(make_regulariser(l2_weight=2.0)(net), own + others)
     assert module_penalties(nn.Linear(2, 2)).item() == 0.0
@@ -165,10 +171,10 @@ def test_skeleton_motion_matches_the_numpy_definition_and_shortens_lengths():
     torch.testing.assert_close(motion, torch.from_numpy(numpy_motion(x.numpy())))
     motion, lengths = skeleton_motion(x, torch.tensor([5, 3]))
     assert lengths.tolist() == [4, 2]
-    torch.testing.assert_close(motion[1, :2], x[1, 1:3] - x[1, :2])       # M_t = P_{t+1} - P_t
-    assert motion[1, 2:].abs().sum() == 0                                 # padding stays zero
+    torch.testing.assert_close(motion[1, :2], x[1, 1:3] - x[1, :2])  # M_t = P_{t+1} - P_t
+    assert motion[1, 2:].abs().sum() == 0  # padding stays zero
     with pytest.raises(ValueError):
-        skeleton_motion(x, torch.tensor([5, 1]))                          # a motion needs 2 poses
+        skeleton_motion(x, torch.tensor([5, 1]))  # a motion needs 2 poses
     with pytest.raises(ValueError):
         skeleton_motion(x[:, :1])
 
@@ -177,14 +183,16 @@ def test_flatten_joints_is_joint_major():
     x = torch.arange(2 * 3 * 4 * 3, dtype=torch.float32).reshape(2, 3, 4, 3)
     flat = flatten_joints(x)
     assert flat.shape == (2, 3, 12)
-    torch.testing.assert_close(flat[1, 2, 3:6], x[1, 2, 1])               # joint 1's x, y, z
+    torch.testing.assert_close(flat[1, 2, 3:6], x[1, 2, 1])  # joint 1's x, y, z
     with pytest.raises(ValueError):
         flatten_joints(torch.randn(2, 3, 4, 2))
 
 
 def test_pad_collate_pads_and_records_lengths():
-    items = [{"joints": torch.ones(3, 2, 3), "label": 4, "name": "a"},
-             {"joints": 2 * torch.ones(5, 2, 3), "label": 1, "name": "b"}]
+    items = [
+        {"joints": torch.ones(3, 2, 3), "label": 4, "name": "a"},
+        {"joints": 2 * torch.ones(5, 2, 3), "label": 1, "name": "b"},
+    ]
     batch = pad_collate(items)
     assert batch["joints"].shape == (2, 5, 2, 3) and batch["joints"][0, 3:].abs().sum() == 0
     assert batch["lengths"].tolist() == [3, 5] and batch["label"].tolist() == [4, 1]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 
-from motion_rnn.models.montalbano_nets import (
+from motion_rnn.models.pigou2016.networks import (
     MODEL_NAMES,
     PAPER_WINDOWS,
     RECURRENT_MODELS,
@@ -21,14 +21,20 @@ from motion_rnn.models.montalbano_nets import (
     framewise_cross_entropy,
     parameter_counts,
 )
-from motion_rnn.models.peephole_lstm import LeakyReLURNN, PeepholeLSTM
+from motion_rnn.models.pigou2016.peephole_lstm import LeakyReLURNN, PeepholeLSTM
 from motion_rnn.reproducibility import seed_everything
 from motion_rnn.train import FitConfig, evaluate, fit
 
 TINY = dict(width=1 / 8, frame_size=16)
-TINY_WINDOWS = {"single_frame": 1, "temp_max_pooling": 6, "temp_mean_pooling": 6, "temp_conv": 16,
-                "rnn_standard_cells": 6, "rnn_lstm_cells": 6, "temp_conv_lstm": 6}
-
+TINY_WINDOWS = {
+    "single_frame": 1,
+    "temp_max_pooling": 6,
+    "temp_mean_pooling": 6,
+    "temp_conv": 16,
+    "rnn_standard_cells": 6,
+    "rnn_lstm_cells": 6,
+    "temp_conv_lstm": 6,
+}
 
 
 def _tiny(name: str, **options):
@@ -37,7 +43,7 @@ def _tiny(name: str, **options):
     return build_montalbano_model(name, num_frames=num_frames, **(TINY | options))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _tiny_shared(name: str):
     """One tiny model a name, for tests that only call it on inputs it must refuse."""
     return _tiny(name)
@@ -48,8 +54,15 @@ def _tiny_shared(name: str):
 
 def test_the_seven_rows_of_table_1():
     assert len(MODEL_NAMES) == 7 and set(RECURRENT_MODELS) < set(MODEL_NAMES)
-    assert list(TABLE1_ROWS.values()) == ["Single-Frame CNN", "Temp Max-Pooling", "Temp Mean-Pooling", "Temp Conv",
-                                          "RNN, Standard Cells", "RNN, LSTM Cells", "Temp Conv + LSTM"]
+    assert list(TABLE1_ROWS.values()) == [
+        "Single-Frame CNN",
+        "Temp Max-Pooling",
+        "Temp Mean-Pooling",
+        "Temp Conv",
+        "RNN, Standard Cells",
+        "RNN, LSTM Cells",
+        "Temp Conv + LSTM",
+    ]
 
 
 @pytest.mark.parametrize("name", MODEL_NAMES)
@@ -72,8 +85,16 @@ def test_tiny_networks_run(name):
     assert torch.isfinite(out).all()
 
 
-@pytest.mark.parametrize(("name", "steps"), [("single_frame", 9), ("temp_max_pooling", 3), ("temp_mean_pooling", 40),
-                                             ("rnn_lstm_cells", 1), ("temp_conv_lstm", 11)])
+@pytest.mark.parametrize(
+    ("name", "steps"),
+    [
+        ("single_frame", 9),
+        ("temp_max_pooling", 3),
+        ("temp_mean_pooling", 40),
+        ("rnn_lstm_cells", 1),
+        ("temp_conv_lstm", 11),
+    ],
+)
 def test_windows_of_other_lengths_where_the_architecture_allows(name, steps):
     model = _tiny(name).eval()
     out = model(torch.randn(1, steps, 4, 16, 16))
@@ -85,12 +106,15 @@ def test_recurrent_layers_are_the_papers():
         lstm = build_montalbano_model("rnn_lstm_cells")
         standard = build_montalbano_model("rnn_standard_cells")
         temp_conv_lstm = build_montalbano_model("temp_conv_lstm")
-    for model, cell, units in ((lstm, PeepholeLSTM, 512), (standard, LeakyReLURNN, 2048),
-                               (temp_conv_lstm, PeepholeLSTM, 512)):
+    for model, cell, units in (
+        (lstm, PeepholeLSTM, 512),
+        (standard, LeakyReLURNN, 2048),
+        (temp_conv_lstm, PeepholeLSTM, 512),
+    ):
         assert isinstance(model, FramewiseRecurrentClassifier)
         for layer in (model.recurrent.forward_layer, model.recurrent.backward_layer):
             assert isinstance(layer, cell) and layer.hidden_size == units and layer.input_size == 2048
-        assert model.classifier.in_features == units                         # W_y reads h^(f) + h^(b)
+        assert model.classifier.in_features == units  # W_y reads h^(f) + h^(b)
         assert model.input_dropout.p == model.output_dropout.p == 0.5
     assert all(layer.peepholes for layer in (lstm.recurrent.forward_layer, lstm.recurrent.backward_layer))
     assert standard.recurrent.forward_layer.negative_slope == 0.3
@@ -188,14 +212,14 @@ def test_parameter_counts_at_the_papers_sizes():
     cnn = sum(9 * a * b + b for a, b in zip(channels, channels[1:]))
     temp_conv = sum(9 * a * b + 3 * b * b + b for a, b in zip(channels, channels[1:]))
     dense = 2 * (2048 * 2048 + 2048) + 2048 * 21 + 21
-    lstm = 2 * (4 * (2048 * 512 + 512 * 512 + 512) + 3 * 512)          # two directions, peepholes
+    lstm = 2 * (4 * (2048 * 512 + 512 * 512 + 512) + 3 * 512)  # two directions, peepholes
     standard = 2 * (2048 * 2048 + 2048 * 2048 + 2048)
     assert cnn == 293_664
     expected = {
         "single_frame": cnn + dense,
         "temp_max_pooling": cnn + dense,
         "temp_mean_pooling": cnn + dense,
-        "temp_conv": temp_conv + (4096 * 2048 + 2048) + dense - (2048 * 2048 + 2048),   # 2 steps x 2048 in
+        "temp_conv": temp_conv + (4096 * 2048 + 2048) + dense - (2048 * 2048 + 2048),  # 2 steps x 2048 in
         "rnn_standard_cells": cnn + standard + 2048 * 21 + 21,
         "rnn_lstm_cells": cnn + lstm + 512 * 21 + 21,
         "temp_conv_lstm": temp_conv + lstm + 512 * 21 + 21,
@@ -207,9 +231,9 @@ def test_parameter_counts_at_the_papers_sizes():
 
 
 def test_width_scales_dense_and_recurrent_units():
-    assert _tiny("single_frame").head.layers[1].out_features == 256                   # 2048 / 8
-    assert _tiny("rnn_lstm_cells").recurrent.forward_layer.hidden_size == 64          # 512 / 8
-    assert _tiny("rnn_standard_cells").recurrent.forward_layer.hidden_size == 256     # 2048 / 8
+    assert _tiny("single_frame").head.layers[1].out_features == 256  # 2048 / 8
+    assert _tiny("rnn_lstm_cells").recurrent.forward_layer.hidden_size == 64  # 512 / 8
+    assert _tiny("rnn_standard_cells").recurrent.forward_layer.hidden_size == 256  # 2048 / 8
     assert _tiny("rnn_lstm_cells", hidden=7).classifier.in_features == 7
     assert _tiny("temp_mean_pooling", dense_units=9).head.layers[1].out_features == 9
 
@@ -231,8 +255,9 @@ def test_framewise_cross_entropy():
     logits, labels = torch.randn(2, 5, 21), torch.randint(0, 21, (2, 5))
     torch.testing.assert_close(framewise_cross_entropy(logits, labels), F.cross_entropy(logits.transpose(1, 2), labels))
     window_logits, window_labels = torch.randn(3, 21), torch.randint(0, 21, (3,))
-    torch.testing.assert_close(framewise_cross_entropy(window_logits, window_labels),
-                               F.cross_entropy(window_logits, window_labels))
+    torch.testing.assert_close(
+        framewise_cross_entropy(window_logits, window_labels), F.cross_entropy(window_logits, window_labels)
+    )
     with pytest.raises(ValueError, match="do not match"):
         framewise_cross_entropy(logits, labels[:, :4])
 
@@ -268,7 +293,7 @@ class MovingSquares(Dataset):
             sign = 1 if direction[k] == 0 else -1
             for t in range(steps):
                 x = int(centre[k]) + sign * speed * (t - middle)
-                self.clips[k, t, :, rows[k]: rows[k] + 4, x: x + 4] += 1.0
+                self.clips[k, t, :, rows[k] : rows[k] + 4, x : x + 4] += 1.0
         self.labels = (1 + direction)[:, None].expand(n, steps).clone()
 
     def __len__(self) -> int:
@@ -285,10 +310,23 @@ def _train(name: str, target_key: str, epochs: int) -> float:
     val_loader = DataLoader(MovingSquares(64, seed=2), batch_size=64)
     model = build_montalbano_model(name, num_classes=3, width=1 / 8, frame_size=32, dropout=0.0)
     # Sec. 4.2's Adam with a per-update exponential decay; a larger rate for a tiny network.
-    config = FitConfig(epochs=epochs, lr=3e-3, optimizer="adam", lr_schedule="exponential",
-                       exponential_gamma=1 - 1e-4, monitor="val_accuracy")
-    result = fit(model, train_loader, config=config, val_loader=val_loader, loss_fn=framewise_cross_entropy,
-                 target_key=target_key, progress=False)
+    config = FitConfig(
+        epochs=epochs,
+        lr=3e-3,
+        optimizer="adam",
+        lr_schedule="exponential",
+        exponential_gamma=1 - 1e-4,
+        monitor="val_accuracy",
+    )
+    result = fit(
+        model,
+        train_loader,
+        config=config,
+        val_loader=val_loader,
+        loss_fn=framewise_cross_entropy,
+        target_key=target_key,
+        progress=False,
+    )
     assert (result.history["train_accuracy"] <= 1).all()
     return evaluate(model, val_loader, loss_fn=framewise_cross_entropy, target_key=target_key)["accuracy"]
 

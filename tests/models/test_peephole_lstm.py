@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from motion_rnn.models.peephole_lstm import (
+from motion_rnn.models.pigou2016.peephole_lstm import (
     BidirectionalSum,
     LeakyReLURNN,
     PeepholeLSTM,
@@ -33,7 +33,7 @@ def _numpy_peephole_lstm(x, w_ih, w_hh, b, peep, h0, c0):
         f = _sigmoid(v @ w_xf.T + h @ w_hf.T + w_cf * c + b_f)
         g = np.tanh(v @ w_xc.T + h @ w_hc.T + b_c)
         c = f * c + i * g
-        o = _sigmoid(v @ w_xo.T + h @ w_ho.T + w_co * c + b_o)     # peeps at the new c_t
+        o = _sigmoid(v @ w_xo.T + h @ w_ho.T + w_co * c + b_o)  # peeps at the new c_t
         h = o * np.tanh(c)
         assert h.shape[-1] == hidden
         out.append(h)
@@ -46,7 +46,7 @@ def _random_lstm(input_size=5, hidden_size=4, peepholes=True):
     with torch.no_grad():
         layer.bias.normal_()
         if layer.peephole is not None:
-            layer.peephole.normal_()                        # large enough to matter
+            layer.peephole.normal_()  # large enough to matter
     return layer
 
 
@@ -59,9 +59,15 @@ def test_peephole_lstm_matches_step_by_step_numpy():
     h0, c0 = torch.randn(3, 4, dtype=torch.float64), torch.randn(3, 4, dtype=torch.float64)
     out = layer(x, (h0, c0))
     assert out.shape == (3, 7, 4)
-    expected = _numpy_peephole_lstm(x.numpy(), layer.weight_ih.detach().numpy(), layer.weight_hh.detach().numpy(),
-                                    layer.bias.detach().numpy(), layer.peephole.detach().numpy(), h0.numpy(),
-                                    c0.numpy())
+    expected = _numpy_peephole_lstm(
+        x.numpy(),
+        layer.weight_ih.detach().numpy(),
+        layer.weight_hh.detach().numpy(),
+        layer.bias.detach().numpy(),
+        layer.peephole.detach().numpy(),
+        h0.numpy(),
+        c0.numpy(),
+    )
     np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-10, atol=1e-12)
 
 
@@ -113,7 +119,7 @@ def test_lstm_initialisation():
     torch.manual_seed(0)
     paper = PeepholeLSTM(input_size=32, hidden_size=8)
     for weight in (paper.weight_ih, paper.weight_hh):
-        for block in weight.detach().chunk(4):                          # one orthogonal matrix a gate
+        for block in weight.detach().chunk(4):  # one orthogonal matrix a gate
             torch.testing.assert_close(block @ block.T, torch.eye(8), atol=1e-5, rtol=0)
     assert torch.all(paper.bias == 0)
     assert paper.peephole.shape == (3, 8) and 0 < float(paper.peephole.detach().abs().max()) < 0.1
@@ -142,7 +148,7 @@ def test_standard_cell_matches_step_by_step_numpy():
     h, expected = np.zeros((2, 4)), []
     for t in range(6):
         pre = x[:, t].numpy() @ w_x.T + h @ w_h.T + b
-        h = np.maximum(0.3 * pre, pre)                                  # a(x) = max(0.3 x, x)
+        h = np.maximum(0.3 * pre, pre)  # a(x) = max(0.3 x, x)
         expected.append(h)
     out = layer(x)
     assert out.shape == (2, 6, 4) and (out < 0).any()
@@ -166,7 +172,7 @@ def test_standard_cell_initialisation():
     layer = LeakyReLURNN(input_size=16, hidden_size=16)
     for weight in (layer.weight_ih, layer.weight_hh):
         w = weight.detach()
-        torch.testing.assert_close(w @ w.T, 2.0 * torch.eye(16), atol=1e-5, rtol=0)    # orthogonal, gain sqrt(2)
+        torch.testing.assert_close(w @ w.T, 2.0 * torch.eye(16), atol=1e-5, rtol=0)  # orthogonal, gain sqrt(2)
     assert torch.all(layer.bias == 0.1)
 
 
@@ -182,7 +188,7 @@ def test_bidirectional_sum_of_torch_lstms_equals_summed_bidirectional_lstm():
             getattr(forward_layer, f"{name}_l0").copy_(getattr(both, f"{name}_l0"))
             getattr(backward_layer, f"{name}_l0").copy_(getattr(both, f"{name}_l0_reverse"))
     x = torch.randn(2, 7, 5)
-    concatenated, _ = both(x)                                           # (B, T, 2H): [h^(f), h^(b)]
+    concatenated, _ = both(x)  # (B, T, 2H): [h^(f), h^(b)]
     summed = BidirectionalSum(forward_layer, backward_layer)(x)
     torch.testing.assert_close(summed, concatenated[..., :4] + concatenated[..., 4:])
 
@@ -206,8 +212,9 @@ def test_bidirectional_sum_reads_the_sequence_both_ways():
     # Each direction alone hears one side: a change to the first frame reaches every h^(f), only h_1^(b).
     forward_only = (layer.forward_layer(changed) - layer.forward_layer(x)).abs().amax(dim=(0, 2)) > 0
     assert forward_only.all()
-    backward_only = (layer.backward_layer(changed.flip(1)).flip(1)
-                     - layer.backward_layer(x.flip(1)).flip(1)).abs().amax(dim=(0, 2)) > 0
+    backward_only = (
+        layer.backward_layer(changed.flip(1)).flip(1) - layer.backward_layer(x.flip(1)).flip(1)
+    ).abs().amax(dim=(0, 2)) > 0
     assert backward_only.tolist() == [True, False, False, False, False, False]
 
 
@@ -237,9 +244,29 @@ def test_benchmark_script_writes_its_measurement(tmp_path):
     from motion_rnn.paths import project_root
 
     out = tmp_path / "timing.csv"
-    subprocess.run([sys.executable, str(project_root() / "benchmarks" / "bench_peephole_lstm.py"), "--batch", "2",
-                    "--steps", "4", "--input-size", "8", "--hidden-size", "4", "--repeats", "1", "--threads", "1",
-                    "--out", str(out)], check=True, capture_output=True, text=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(project_root() / "benchmarks" / "bench_peephole_lstm.py"),
+            "--batch",
+            "2",
+            "--steps",
+            "4",
+            "--input-size",
+            "8",
+            "--hidden-size",
+            "4",
+            "--repeats",
+            "1",
+            "--threads",
+            "1",
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     row = pd.read_csv(out).iloc[0]
     assert (row["batch"], row["steps"], row["hidden_size"]) == (2, 4, 4)
     assert row["ratio"] == pytest.approx(row["peephole_lstm_ms"] / row["torch_lstm_ms"], rel=1e-4)

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from motion_rnn.models.temporal import (
+from motion_rnn.models.pigou2016.temporal import (
     SpatioTemporalCNN,
     SpatioTemporalConv,
     TemporalConv,
@@ -16,7 +16,6 @@ from motion_rnn.models.temporal import (
     max_pool_2d,
     max_pool_3d,
 )
-
 
 # -- temporal pooling --------------------------------------------------------------------------
 
@@ -54,11 +53,13 @@ def test_centre_index():
 def _eq6(maps: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """Eq. 6 written out: v_tij^k = a(b^k + sum_m sum_d W^{km}[d] s_{t+d-1, ij}^m), zero outside the window."""
     batch, steps, channels, height, width = maps.shape
-    padded = torch.cat([maps.new_zeros(batch, 1, channels, height, width), maps,
-                        maps.new_zeros(batch, 1, channels, height, width)], dim=1)
+    padded = torch.cat(
+        [maps.new_zeros(batch, 1, channels, height, width), maps, maps.new_zeros(batch, 1, channels, height, width)],
+        dim=1,
+    )
     out = []
     for t in range(steps):
-        window = padded[:, t: t + 3]                                          # s_{t-1}, s_t, s_{t+1}
+        window = padded[:, t : t + 3]  # s_{t-1}, s_t, s_{t+1}
         total = torch.einsum("kmd,bdmhw->bkhw", weight[..., 0], window) + bias.view(1, -1, 1, 1)
         out.append(F.leaky_relu(total, 0.3))
     return torch.stack(out, dim=1)
@@ -139,7 +140,7 @@ def test_temporal_convolutions_respond_to_motion():
     layer = SpatioTemporalConv(1, 4)
     frame = torch.zeros(1, 12, 12)
     frame[:, 4:7, 4:7] = 1
-    moving = torch.stack([torch.roll(frame, t, dims=2) for t in range(6)]).unsqueeze(0)   # (1, 6, 1, 12, 12)
+    moving = torch.stack([torch.roll(frame, t, dims=2) for t in range(6)]).unsqueeze(0)  # (1, 6, 1, 12, 12)
     still = moving[:, 2:3].expand(1, 6, 1, 12, 12)
     still_out, moving_out = layer(still), layer(moving)
     torch.testing.assert_close(still_out[:, 1:-1], still_out[:, 1:2].expand_as(still_out[:, 1:-1]))
@@ -171,8 +172,8 @@ def test_paper_temp_conv_trunk_shapes():
     with torch.device("meta"):
         pooled = SpatioTemporalCNN(pool="3d")
         kept = SpatioTemporalCNN(pool="2d")
-        assert pooled(torch.empty(2, 32, 4, 64, 64)).shape == (2, 2, 2048)     # Fig. 1d: 32 frames -> 2 steps
-        assert kept(torch.empty(2, 64, 4, 64, 64)).shape == (2, 64, 2048)      # Fig. 1e: time kept
+        assert pooled(torch.empty(2, 32, 4, 64, 64)).shape == (2, 2, 2048)  # Fig. 1d: 32 frames -> 2 steps
+        assert kept(torch.empty(2, 64, 4, 64, 64)).shape == (2, 64, 2048)  # Fig. 1e: time kept
     assert pooled.time_stride == 16 and kept.time_stride == 1
 
 
@@ -181,8 +182,10 @@ def test_paper_temp_conv_trunk_layers():
         trunk = SpatioTemporalCNN()
     layers = [m for m in trunk.modules() if isinstance(m, SpatioTemporalConv)]
     assert [layer.spatial.out_channels for layer in layers] == [16, 16, 32, 32, 64, 64, 128, 128]
-    expected = sum(9 * n_in * n_out + 3 * n_out * n_out + n_out
-                   for n_in, n_out in zip([4, 16, 16, 32, 32, 64, 64, 128], [16, 16, 32, 32, 64, 64, 128, 128]))
+    expected = sum(
+        9 * n_in * n_out + 3 * n_out * n_out + n_out
+        for n_in, n_out in zip([4, 16, 16, 32, 32, 64, 64, 128], [16, 16, 32, 32, 64, 64, 128, 128])
+    )
     assert sum(p.numel() for p in trunk.parameters()) == expected
 
 

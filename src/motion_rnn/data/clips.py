@@ -128,13 +128,10 @@ class ClipTransform:
     def __call__(self, frames: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         if not isinstance(frames, torch.Tensor) or frames.ndim != 4:
             raise ValueError(
-                f"frames must be a (T, C, H, W) tensor, got "
-                f"{getattr(frames, 'shape', type(frames).__name__)}"
+                f"frames must be a (T, C, H, W) tensor, got {getattr(frames, 'shape', type(frames).__name__)}"
             )
         if frames.shape[1] != len(self.mean):
-            raise ValueError(
-                f"frames have {frames.shape[1]} channels but mean has {len(self.mean)} values"
-            )
+            raise ValueError(f"frames have {frames.shape[1]} channels but mean has {len(self.mean)} values")
         _, _, h, w = frames.shape
         top, left, side = square_crop_box(h, w, train=self.train, generator=generator)
         x = TF.crop(frames, top, left, side, side)  # (T, C, side, side)

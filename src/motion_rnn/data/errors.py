@@ -18,9 +18,7 @@ class DataFormatError(ValueError):
     problem for programs; the message is written for people.
     """
 
-    def __init__(
-        self, message: str, *, path: str | os.PathLike | None = None, line: int | None = None
-    ) -> None:
+    def __init__(self, message: str, *, path: str | os.PathLike | None = None, line: int | None = None) -> None:
         super().__init__(message)
         self.path = None if path is None else Path(path)
         self.line = line

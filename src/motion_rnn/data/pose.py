@@ -360,9 +360,7 @@ def scale_factor(seq: np.ndarray, reference_bone_lengths: np.ndarray | None = No
         else np.asarray(reference_bone_lengths, dtype=np.float64)
     )
     if reference.shape != lengths.shape[-1:]:
-        raise ValueError(
-            f"reference_bone_lengths has shape {reference.shape}, expected {lengths.shape[-1:]}"
-        )
+        raise ValueError(f"reference_bone_lengths has shape {reference.shape}, expected {lengths.shape[-1:]}")
     size = lengths.sum(axis=-1)
     if (size <= 0).any():
         raise ValueError("cannot scale a skeleton whose bones all have zero length")
@@ -399,10 +397,10 @@ def align_poses(
         (..., T, J, 3) in the dtype of ``seq``.
     """
     seq = _check(seq)
-    centred = translate_per_frame(seq.astype(np.float64))                  # P_t - p^torso_t
-    rotation = rotation_from_pose(centred[..., reference_frame, :, :])      # R (..., 3, 3)
-    rotated = np.einsum("...ij,...tkj->...tki", rotation, centred)          # R (P_t - p_t)
-    scale = scale_factor(seq.astype(np.float64), reference_bone_lengths)    # s (...,)
+    centred = translate_per_frame(seq.astype(np.float64))  # P_t - p^torso_t
+    rotation = rotation_from_pose(centred[..., reference_frame, :, :])  # R (..., 3, 3)
+    rotated = np.einsum("...ij,...tkj->...tki", rotation, centred)  # R (P_t - p_t)
+    scale = scale_factor(seq.astype(np.float64), reference_bone_lengths)  # s (...,)
     return (scale[..., None, None, None] * rotated).astype(seq.dtype, copy=False)
 
 
@@ -437,9 +435,5 @@ def preprocess(
     out = fill_missing(seq) if fill else seq
     if num_joints == 13:
         out = select_joints(out)
-    out = (
-        align_poses(out, reference_bone_lengths=reference_bone_lengths)
-        if align
-        else translate_to_first_torso(out)
-    )
+    out = align_poses(out, reference_bone_lengths=reference_bone_lengths) if align else translate_to_first_torso(out)
     return np.asarray(out, dtype=np.float32)

@@ -121,9 +121,7 @@ def pad_collate(batch: Sequence[dict], *, padding: Padding = "post", value: floa
     return out
 
 
-def last_step(
-    outputs: torch.Tensor, lengths: torch.Tensor | None = None, *, padding: Padding = "post"
-) -> torch.Tensor:
+def last_step(outputs: torch.Tensor, lengths: torch.Tensor | None = None, *, padding: Padding = "post") -> torch.Tensor:
     """Each sequence's output at its own final time step (the thesis's Fig. 11): (B, T, H) -> (B, H).
 
     With ``padding="post"``, step ``lengths[b] - 1`` of sequence b (all T steps without

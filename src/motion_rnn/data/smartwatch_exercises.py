@@ -128,8 +128,13 @@ class MotionSet:
         else:
             sequences = self.sequences[indices]
         return replace(
-            self, sequences=sequences, labels=self.labels[indices], persons=self.persons[indices],
-            sides=self.sides[indices], recordings=self.recordings[indices], starts=self.starts[indices],
+            self,
+            sequences=sequences,
+            labels=self.labels[indices],
+            persons=self.persons[indices],
+            sides=self.sides[indices],
+            recordings=self.recordings[indices],
+            starts=self.starts[indices],
         )
 
     def dataset(self, part: str | None = None, *, transform=None) -> SequenceDataset:
@@ -206,7 +211,8 @@ def load_smartwatch_exercises(
         raise ValueError(f"rate_hz={rate_hz} is not 50 Hz times a ratio of small integers")
     data = _load_watch()
     recordings = [
-        np.asarray(x, dtype=np.float64) if ratio == 1
+        np.asarray(x, dtype=np.float64)
+        if ratio == 1
         else resample_poly(np.asarray(x, dtype=np.float64), ratio.numerator, ratio.denominator, axis=0)
         for x in data["X"]
     ]  # low-pass filtered (a Kaiser window FIR) before decimation
@@ -216,8 +222,13 @@ def load_smartwatch_exercises(
     if window_s is None:
         n = len(recordings)
         return MotionSet(
-            [r.astype(np.float32) for r in recordings], labels, persons, sides,
-            np.arange(n, dtype=np.int64), np.zeros(n, dtype=np.int64), rate_hz=float(rate_hz),
+            [r.astype(np.float32) for r in recordings],
+            labels,
+            persons,
+            sides,
+            np.arange(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            rate_hz=float(rate_hz),
         )
     window = int(round(window_s * rate_hz))
     stride = window if stride_s is None else int(round(stride_s * rate_hz))

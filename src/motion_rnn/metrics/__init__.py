@@ -9,11 +9,28 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
-    "jaccard": ("DataFormatError", "Interval", "SequenceInfo", "class_masks", "frame_jaccard",
-                "frames_to_intervals", "intervals_to_frames", "jaccard_index", "read_data_csv",
-                "read_labels_csv", "read_prediction_csv", "score_directory"),
-    "classification": ("accuracy", "confusion_matrix", "macro_precision_recall", "majority_vote",
-                       "majority_vote_error_rate", "per_class_precision_recall"),
+    "jaccard": (
+        "DataFormatError",
+        "Interval",
+        "SequenceInfo",
+        "class_masks",
+        "frame_jaccard",
+        "frames_to_intervals",
+        "intervals_to_frames",
+        "jaccard_index",
+        "read_data_csv",
+        "read_labels_csv",
+        "read_prediction_csv",
+        "score_directory",
+    ),
+    "classification": (
+        "accuracy",
+        "confusion_matrix",
+        "macro_precision_recall",
+        "majority_vote",
+        "majority_vote_error_rate",
+        "per_class_precision_recall",
+    ),
 }
 _WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
 __all__ = sorted(_WHERE)

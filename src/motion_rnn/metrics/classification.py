@@ -52,8 +52,9 @@ def accuracy(y_true, y_pred) -> float:
     return float(skm.accuracy_score(true, pred))
 
 
-def per_class_precision_recall(y_true, y_pred, *, classes: Iterable[int] = GESTURES,
-                               zero_division: float = 0.0) -> pd.DataFrame:
+def per_class_precision_recall(
+    y_true, y_pred, *, classes: Iterable[int] = GESTURES, zero_division: float = 0.0
+) -> pd.DataFrame:
     """Precision and recall of each class, one row a class.
 
     Columns: ``class``, ``precision`` = TP / frames predicted as the class, ``recall`` = TP / frames
@@ -65,14 +66,17 @@ def per_class_precision_recall(y_true, y_pred, *, classes: Iterable[int] = GESTU
     true, pred = _pair(y_true, y_pred)
     classes = list(classes)
     precision, recall, _, support = skm.precision_recall_fscore_support(
-        true, pred, labels=classes, average=None, zero_division=zero_division)
+        true, pred, labels=classes, average=None, zero_division=zero_division
+    )
     predicted = np.array([np.count_nonzero(pred == c) for c in classes])
-    return pd.DataFrame({"class": classes, "precision": precision, "recall": recall,
-                         "support": support, "predicted": predicted})
+    return pd.DataFrame(
+        {"class": classes, "precision": precision, "recall": recall, "support": support, "predicted": predicted}
+    )
 
 
-def macro_precision_recall(y_true, y_pred, *, classes: Iterable[int] = GESTURES,
-                           zero_division: float = 0.0) -> tuple[float, float]:
+def macro_precision_recall(
+    y_true, y_pred, *, classes: Iterable[int] = GESTURES, zero_division: float = 0.0
+) -> tuple[float, float]:
     """Table 1's "Precision" and "Recall": the unweighted means over the gesture classes 1..20.
 
     ``zero_division`` as in :func:`per_class_precision_recall`: with the default 0 a class that is
@@ -83,8 +87,7 @@ def macro_precision_recall(y_true, y_pred, *, classes: Iterable[int] = GESTURES,
     return float(np.nanmean(table["precision"])), float(np.nanmean(table["recall"]))
 
 
-def confusion_matrix(y_true, y_pred, *, num_classes: int = NUM_CLASSES,
-                     normalize: str | None = None) -> np.ndarray:
+def confusion_matrix(y_true, y_pred, *, num_classes: int = NUM_CLASSES, normalize: str | None = None) -> np.ndarray:
     """``(num_classes, num_classes)`` counts: row = true label, column = predicted label.
 
     ``normalize`` as scikit-learn's: ``"true"`` (rows sum to 1), ``"pred"``, ``"all"`` or ``None``.
@@ -117,7 +120,8 @@ def majority_vote_error_rate(frame_predictions, fragments) -> float:
     ground truth the two agree except at the one pair of overlapping gestures (test sample 797).
     """
     single = isinstance(frame_predictions, np.ndarray) or (
-        len(frame_predictions) > 0 and np.ndim(frame_predictions[0]) == 0)
+        len(frame_predictions) > 0 and np.ndim(frame_predictions[0]) == 0
+    )
     sequences = [frame_predictions] if single else list(frame_predictions)
     per_sequence = [fragments] if single else list(fragments)
     if len(sequences) != len(per_sequence):
@@ -127,9 +131,11 @@ def majority_vote_error_rate(frame_predictions, fragments) -> float:
         labels = _labels(predictions, "frame_predictions")
         for gesture, start, end in rows:
             if not 1 <= start < end <= labels.size + 1:
-                raise ValueError(f"fragment ({gesture}, {start}, {end}) does not lie within the "
-                                 f"{labels.size} predicted frames (1-based, end excluded)")
-            errors += majority_vote(labels[start - 1:end - 1]) != gesture
+                raise ValueError(
+                    f"fragment ({gesture}, {start}, {end}) does not lie within the "
+                    f"{labels.size} predicted frames (1-based, end excluded)"
+                )
+            errors += majority_vote(labels[start - 1 : end - 1]) != gesture
             total += 1
     if total == 0:
         raise ValueError("no fragment to vote on")

@@ -1,64 +1,27 @@
-"""Models of the book.
+"""Models of the book, one subpackage a paper.
 
-Zhang et al. 2018, "Attention in Convolutional LSTM for Gesture Recognition" (Table 1):
-the ConvLSTM cell and its variants (a)-(d) (:mod:`~motion_rnn.models.convlstm`), the
-"Res3D + ConvLSTM + MobileNet" network around them (:mod:`~motion_rnn.models.gesture_net`,
-built from :mod:`~motion_rnn.models.res3d` and :mod:`~motion_rnn.models.mobilenet`), and their
-parameter sizes, Mult-Adds and step times (:mod:`~motion_rnn.models.complexity`).
+* :mod:`~motion_rnn.models.pigou2016`: Pigou et al. 2016, "Beyond Temporal Pooling: Recurrence
+  and Temporal Convolutions for Gesture Recognition in Video" (Tables 1 and 2): the single-frame
+  CNN (:mod:`~motion_rnn.models.pigou2016.cnn2d`), temporal pooling and temporal convolutions
+  (:mod:`~motion_rnn.models.pigou2016.temporal`), the peephole LSTM and standard recurrent layers
+  (:mod:`~motion_rnn.models.pigou2016.peephole_lstm`) and the seven networks of Table 1
+  (:mod:`~motion_rnn.models.pigou2016.networks`).
+* :mod:`~motion_rnn.models.zhang2018`: Zhang et al. 2018, "Attention in Convolutional LSTM for
+  Gesture Recognition" (Table 1): the ConvLSTM cell and its variants (a)-(d)
+  (:mod:`~motion_rnn.models.zhang2018.convlstm`), the "Res3D + ConvLSTM + MobileNet" network
+  around them (:mod:`~motion_rnn.models.zhang2018.gesture_net`, built from
+  :mod:`~motion_rnn.models.zhang2018.res3d` and :mod:`~motion_rnn.models.zhang2018.mobilenet`),
+  and their parameter sizes, Mult-Adds and step times
+  (:mod:`~motion_rnn.models.zhang2018.complexity`).
+* :mod:`~motion_rnn.models.leroux2017`: Le Roux 2017, "Learning action recognition from 3D
+  poses" (Tables 4-9, 11, 12): the recurrent networks on skeletons
+  (:mod:`~motion_rnn.models.leroux2017.recurrent`), the skeleton transformer
+  (:mod:`~motion_rnn.models.leroux2017.skeleton_transformer`), their inputs
+  (:mod:`~motion_rnn.models.leroux2017.skeleton_inputs`) and losses
+  (:mod:`~motion_rnn.models.leroux2017.losses`).
+* :mod:`~motion_rnn.models.layers`: the pieces more than one paper's networks use (channel
+  scaling, the initialisation constants and schemes).
+
+Import the subpackages or their modules (``from motion_rnn.models.zhang2018 import ConvLSTM``);
+this package itself imports nothing.
 """
-
-from motion_rnn.models.complexity import (
-    PAPER_EQUATIONS,
-    complexity_table,
-    measured_mult_adds,
-    paper_formula_parameter_size,
-    paper_mult_adds,
-    paper_parameter_size,
-    time_training_step,
-    torch_parameter_count,
-)
-from motion_rnn.models.convlstm import (
-    CELL_KINDS,
-    CELL_LABELS,
-    ChannelAttentionGate,
-    ConvLSTM,
-    ConvLSTMCell,
-    ConvLSTMCellBase,
-    DepthwiseSeparableConv2d,
-    PooledGateConvLSTMCell,
-    PooledGates,
-    SpatialInputAttention,
-    hard_sigmoid,
-    make_cell,
-)
-from motion_rnn.models.gesture_net import Res3DConvLSTMMobileNet, build_res3d_convlstm_mobilenet
-from motion_rnn.models.mobilenet import MobileNetBlocks
-from motion_rnn.models.res3d import Res3DBlocks, scaled_channels
-
-__all__ = [
-    "CELL_KINDS",
-    "CELL_LABELS",
-    "PAPER_EQUATIONS",
-    "ChannelAttentionGate",
-    "ConvLSTM",
-    "ConvLSTMCell",
-    "ConvLSTMCellBase",
-    "DepthwiseSeparableConv2d",
-    "MobileNetBlocks",
-    "PooledGateConvLSTMCell",
-    "PooledGates",
-    "Res3DBlocks",
-    "Res3DConvLSTMMobileNet",
-    "SpatialInputAttention",
-    "build_res3d_convlstm_mobilenet",
-    "complexity_table",
-    "hard_sigmoid",
-    "make_cell",
-    "measured_mult_adds",
-    "paper_formula_parameter_size",
-    "paper_mult_adds",
-    "paper_parameter_size",
-    "scaled_channels",
-    "time_training_step",
-    "torch_parameter_count",
-]

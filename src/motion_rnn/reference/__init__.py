@@ -8,7 +8,7 @@ catalogue of every table the book reproduces (built or not), which the status pa
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import pandas as pd
@@ -19,12 +19,15 @@ def _read(name: str) -> pd.DataFrame:
         return pd.read_csv(handle)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _paper_table_cached(paper: str, table: str) -> pd.DataFrame:
     name = f"{paper}_{table}.csv"
     if not resources.files(__name__).joinpath(name).is_file():
-        known = sorted(p.name[:-4] for p in resources.files(__name__).iterdir()
-                       if p.name.endswith(".csv") and p.name not in ("papers.csv", "tables.csv"))
+        known = sorted(
+            p.name[:-4]
+            for p in resources.files(__name__).iterdir()
+            if p.name.endswith(".csv") and p.name not in ("papers.csv", "tables.csv")
+        )
         raise KeyError(f"no reference data for paper={paper!r}, table={table!r}; known: {', '.join(known)}")
     frame = _read(name)
     frame.insert(0, "table", table)

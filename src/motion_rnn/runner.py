@@ -1,0 +1,381 @@
+"""One runner for every table of the book.
+
+A table is declared once as a :class:`TableSpec`: which paper and table it is, the settings of
+each profile, how its data are loaded, its rows, how one row trains and scores, the cells of our
+table and the claims. :func:`run_table` runs any specification with a notebook's checked
+parameters:
+
+1. load the data the ``data`` parameter names (one or more :class:`Source`; a table can run a
+   real stand-in beside its synthetic data);
+2. train the rows that have no valid stored row (:func:`motion_rnn.sweep.run_rows`: each row is
+   keyed by its settings, the fingerprint of the code that trains it and that of the data);
+3. put the paper's numbers beside ours (:func:`motion_rnn.report.paper_vs_ours`) and decide the
+   claims on our table, never on anything else, so that a claims file can always be recomputed
+   from its table;
+4. write the results files (table, claims, provenance; :mod:`motion_rnn.results`).
+
+With ``params.stored_only`` step 1 and 2 read back what a training run stored (rows, and the
+description of its data) and nothing is trained or written: the book renders the committed
+results of the longer profiles this way, in seconds. Rows made by code that has changed since
+are marked stale (:attr:`TableRun.stale_rows`).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import time
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, is_dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import torch
+
+from motion_rnn.fingerprint import code_fingerprint, digest
+from motion_rnn.parameters import ParameterError, RunParameters, check_parameters
+from motion_rnn.reference import paper_table
+from motion_rnn.report import Claim, claims_frame, paper_vs_ours
+from motion_rnn.results import (
+    SIGNIFICANT_DIGITS,
+    git_commit,
+    provenance,
+    result_paths,
+    write_claims,
+    write_provenance,
+    write_table,
+)
+from motion_rnn.sources import Source
+from motion_rnn.sweep import RowContext, run_rows
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Everything that makes one table of a paper, declared once."""
+
+    paper: str
+    """The paper's key, e.g. ``"pigou2016"``."""
+    name: str
+    """The table's notebook and results name, e.g. ``"table1_architectures"``."""
+    presets: Mapping[str, Any]
+    """Profile (``ci``, ``quick``, ``full``) -> the settings of that profile (a frozen dataclass)."""
+    load_data: Callable[[RunParameters, Any], Sequence[Source]]
+    """``(params, settings, **options)`` -> the data sets to run on."""
+    rows: Callable[[Any, Source], Sequence[Mapping[str, Any]]]
+    """``(settings, source)`` -> the rows: what each changes, with a unique ``"name"``."""
+    train_row: Callable[[Mapping[str, Any], Source, Any, RowContext, RunParameters], Mapping[str, Any]]
+    """``(row, source, settings, context, params)`` -> the row's results (JSON-encodable)."""
+    cells: Callable[[pd.DataFrame, Source, Any], pd.DataFrame]
+    """``(runs of one source, source, settings)`` -> our cells, tidy: ``row, column, ours, unit``."""
+    claims: Callable[[pd.DataFrame, Mapping[str, Any]], Sequence[Claim]]
+    """``(our tidy table of one source, its facts)`` -> the paper's claims decided on it."""
+    reference: str | Callable[[], pd.DataFrame] = "table1"
+    """The paper's table in :mod:`motion_rnn.reference` (its key, or a function building it)."""
+    data_choices: tuple[str, ...] = ("synthetic",)
+    train_modules: tuple[str, ...] = ()
+    """Modules whose code trains and scores a row (their imports count too); by default those of
+    ``train_row`` and ``load_data``."""
+    cpu_threads: int | None = None
+    """torch's threads while training on the CPU (None: as set). Small recurrent networks run
+    faster on one thread than on several that compete."""
+    paper_claims: bool = False
+    """Whether the claims can also be judged on the paper's own numbers (every claim reads only
+    cells the paper reports)."""
+    options: tuple[str, ...] = ()
+    """Names of the table's own notebook parameters passed to ``load_data`` (e.g. ``standin``)."""
+
+    @property
+    def key(self) -> str:
+        return f"{self.paper}/{self.name}"
+
+    def settings(self, profile: str) -> Any:
+        return self.presets[profile]
+
+    def code_fingerprint(self) -> str:
+        modules = self.train_modules or tuple(dict.fromkeys((self.train_row.__module__, self.load_data.__module__)))
+        return code_fingerprint(modules)
+
+    def paper_reference(self) -> pd.DataFrame:
+        return paper_table(self.paper, self.reference) if isinstance(self.reference, str) else self.reference()
+
+
+@dataclass
+class TableRun:
+    """A table's run: the results files' content and what the page shows beside it."""
+
+    spec: TableSpec
+    params: RunParameters
+    settings: Any
+    table: pd.DataFrame
+    """The contract's tidy table, the paper's number beside ours (one block a data set)."""
+    claims: pd.DataFrame
+    paper_claims: pd.DataFrame | None
+    """The same claims judged on the paper's own numbers, where they can be."""
+    runs: pd.DataFrame
+    """One line a row: its settings, results, ``seconds``, ``reused``, ``stale``, ``commit``."""
+    sources: list[dict]
+    """Each data set's ``label``, ``description``, ``fingerprint`` and ``facts``."""
+    wall_seconds: float
+    code_fingerprint: str
+    options: dict = field(default_factory=dict)
+    """The table's own parameters of this run (e.g. ``standin``)."""
+    extras: dict = field(default_factory=dict)
+
+    @property
+    def descriptions(self) -> dict[str, str]:
+        return {s["label"]: s["description"] for s in self.sources}
+
+    @property
+    def data_description(self) -> str:
+        return self.sources[0]["description"]
+
+    @property
+    def facts(self) -> dict:
+        """The facts of the first data set (the one the ``data`` parameter names)."""
+        return dict(self.sources[0]["facts"])
+
+    @property
+    def stale_rows(self) -> list[str]:
+        """Rows made by other code or data than today's (only with ``stored_only``)."""
+        return [str(n) for n in self.runs.loc[self.runs["stale"], "name"]] if len(self.runs) else []
+
+    @property
+    def commits(self) -> list[str]:
+        return sorted(set(self.runs["commit"].astype(str)))
+
+    @property
+    def row_seconds(self) -> float:
+        return float(self.runs["seconds"].sum())
+
+
+def check_table_parameters(
+    spec: TableSpec,
+    *,
+    profile: str,
+    data: str,
+    seed: int,
+    device: str = "auto",
+    results_dir: str = "_build/results",
+    stored_only: bool = False,
+    **options: Any,
+) -> RunParameters:
+    """The notebook's parameters checked for ``spec``; raises :class:`ParameterError` at the first bad one."""
+    unknown = set(options) - set(spec.options)
+    if unknown:
+        raise ParameterError(f"{spec.key} has no parameter {', '.join(sorted(unknown))}")
+    return check_parameters(
+        profile=profile,
+        data=data,
+        seed=seed,
+        device=device,
+        results_dir=results_dir,
+        data_choices=spec.data_choices,
+        stored_only=stored_only,
+    )
+
+
+@contextmanager
+def _threads(count: int | None):
+    previous = torch.get_num_threads()
+    if count is not None:
+        torch.set_num_threads(count)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+def _settings_dict(settings: Any) -> dict:
+    return asdict(settings) if is_dataclass(settings) else dict(settings)
+
+
+def _sources_path(store: Path, params: RunParameters, options: Mapping[str, Any]) -> Path:
+    return store / f"sources-{digest([params.profile, params.seed, params.data_label, dict(options)])}.json"
+
+
+def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, **options: Any) -> TableRun:
+    """Run every row of ``spec`` for the checked parameters and write the results files.
+
+    ``options``: the table's own parameters (:attr:`TableSpec.options`). With
+    ``params.stored_only``, read the stored rows back instead (nothing is trained or written).
+    """
+    started = time.perf_counter()
+    settings = spec.settings(params.profile)
+    paths = result_paths(params.results_dir, spec.paper, spec.name)
+    code = spec.code_fingerprint()
+    sources_file = _sources_path(paths.store, params, options)
+    if params.stored_only:
+        if not sources_file.exists():
+            raise FileNotFoundError(
+                f"no stored run of {spec.key} with profile {params.profile!r}, data {params.data_label!r}, seed "
+                f"{params.seed} in {paths.store}; train it first (run the notebook without stored_only, or "
+                f"`make results`)"
+            )
+        sources = [Source(**record) for record in json.loads(sources_file.read_text())]
+    else:
+        sources = list(spec.load_data(params, settings, **options))
+    commit = git_commit()
+    tables, all_runs = [], []
+    with _threads(spec.cpu_threads if params.device.type == "cpu" else None):
+        for source in sources:
+            base = {
+                "profile": params.profile,
+                "data": source.label,
+                "seed": params.seed,
+                "settings": _settings_dict(settings),
+            }
+            configs = [{**row, **base} for row in spec.rows(settings, source)]
+
+            def run_one(config: Mapping[str, Any], context: RowContext, source: Source = source) -> Mapping[str, Any]:
+                return spec.train_row(config, source, settings, context, params)
+
+            runs = run_rows(
+                configs,
+                run_one,
+                store_dir=paths.store,
+                code=code,
+                data=source.fingerprint,
+                commit=commit,
+                progress=progress,
+                stored_only=params.stored_only,
+            )
+            all_runs.append(runs)
+            cells = spec.cells(runs, source, settings)
+            tables.append(
+                paper_vs_ours(
+                    spec.paper_reference(),
+                    cells,
+                    table=_table_label(spec),
+                    params=replace(params, data=source.label, data_path=None),
+                )
+            )
+    # Claims are decided on the numbers as the table file keeps them (:data:`motion_rnn.results.SIGNIFICANT_DIGITS`), so a
+    # claims file can always be recomputed from its table file.
+    table = pd.concat(tables, ignore_index=True).assign(ours=lambda t: t["ours"].map(as_written))
+    runs = pd.concat(all_runs, ignore_index=True)
+    claims = judge(spec, table, sources)
+    paper_claims = (
+        judge(spec, table[table["data"] == sources[0].label], sources[:1], values="paper")
+        if spec.paper_claims
+        else None
+    )
+    run = TableRun(
+        spec,
+        params,
+        settings,
+        table,
+        claims,
+        paper_claims,
+        runs,
+        [s.record() for s in sources],
+        time.perf_counter() - started,
+        code,
+        dict(options),
+    )
+    if not params.stored_only:
+        sources_file.parent.mkdir(parents=True, exist_ok=True)
+        sources_file.write_text(json.dumps(run.sources, indent=1, sort_keys=True) + "\n")
+        write_run(run)
+    return run
+
+
+def as_written(value: Any) -> Any:
+    """A number as the results table keeps it (:func:`motion_rnn.results.write_table`)."""
+    try:
+        return float(f"{float(value):.{SIGNIFICANT_DIGITS}g}")
+    except (TypeError, ValueError):
+        return value
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A results table file read back as :func:`run_table` made it (row and column names as text)."""
+    return pd.read_csv(
+        path,
+        dtype={"row": str, "column": str, "data": str, "unit": str},
+        keep_default_na=False,
+        na_values={"paper": [""], "ours": [""]},
+    )
+
+
+def _table_label(spec: TableSpec) -> str:
+    """The ``table`` column of the results: the paper's key of the table (e.g. ``table1``)."""
+    return spec.reference if isinstance(spec.reference, str) else spec.name.split("_")[0]
+
+
+def judge(
+    spec: TableSpec, table: pd.DataFrame, sources: Sequence[Source | dict], *, values: str = "ours"
+) -> pd.DataFrame:
+    """The claims of ``spec`` decided on ``table``: once per data set, prefixed by its label when there are several.
+
+    ``values="paper"`` decides them on the paper's own numbers instead of ours.
+    """
+    records = [s.record() if isinstance(s, Source) else s for s in sources]
+    claims = []
+    for record in records:
+        part = table[table["data"] == record["label"]]
+        if values == "paper":
+            part = part.assign(ours=part["paper"])
+        for claim in spec.claims(part, record["facts"]):
+            text = claim.claim if len(records) == 1 else f"[{record['label']}] {claim.claim}"
+            claims.append(replace(claim, claim=text, holds=bool(claim.holds)))
+    return claims_frame(claims)
+
+
+def write_run(run: TableRun) -> None:
+    """Write the three results files of a run: table, claims, provenance."""
+    paths = result_paths(run.params.results_dir, run.spec.paper, run.spec.name)
+    write_table(run.table, paths.table)
+    write_claims(run.claims, paths.claims)
+    rows = {
+        str(r.name) + ("" if len(run.sources) == 1 else f" [{r.data}]"): {
+            "commit": r.commit,
+            "key": r.key,
+            "seconds": r.seconds,
+            "date": r.date,
+        }
+        for r in run.runs.itertuples()
+    }
+    extra = {
+        "table": run.spec.key,
+        "settings": _settings_dict(run.settings),
+        "data_description": run.descriptions if len(run.sources) > 1 else run.data_description,
+        "sources": run.sources,
+        "code_fingerprint": run.code_fingerprint,
+        "options": run.options,
+        "row_commits": run.commits,
+        "rows": rows,
+        "row_seconds": round(run.row_seconds, 1),
+        "rows_reused": int(run.runs["reused"].sum()),
+        **run.extras.get("provenance", {}),
+    }
+    write_provenance(provenance(run.params, wall_seconds=run.wall_seconds, extra=extra), paths.provenance)
+
+
+# ----------------------------------------------------------------------------------------------
+# The book's tables
+
+SPEC_MODULES = {
+    "pigou2016": "motion_rnn.experiments.pigou2016.tables",
+    "zhang2018": "motion_rnn.experiments.zhang2018.tables",
+    "leroux2017": "motion_rnn.experiments.leroux2017.tables",
+}
+"""Paper -> the module declaring its tables (as ``TABLES``, a tuple of :class:`TableSpec`)."""
+
+
+def all_specs() -> dict[str, TableSpec]:
+    """Every table of the book: ``"<paper>/<table>"`` -> its specification."""
+    specs = {}
+    for module in SPEC_MODULES.values():
+        for spec in importlib.import_module(module).TABLES:
+            specs[spec.key] = spec
+    return specs
+
+
+def spec_for(paper: str, table: str) -> TableSpec:
+    key = f"{paper}/{table}"
+    specs = all_specs()
+    if key not in specs:
+        raise KeyError(f"no table {key!r}; the book's tables are {', '.join(sorted(specs))}")
+    return specs[key]
