@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from book_paths import CI_EXECUTED, EXECUTED, HTML, NOTEBOOKS, ROOT
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from book_paths import NOTEBOOKS
 from bs4 import BeautifulSoup
 from PIL import Image
+
+from book_paths import NOTEBOOKS
 
 pytestmark = pytest.mark.book
 

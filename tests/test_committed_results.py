@@ -11,11 +11,12 @@ import json
 
 import pandas as pd
 import pytest
-from book_paths import COMMITTED
 
 from motion_rnn.parameters import check_parameters
 from motion_rnn.results import result_paths, write_claims, write_table
 from motion_rnn.runner import all_specs, judge, read_table, run_table
+
+from book_paths import COMMITTED
 
 SPECS = all_specs()
 

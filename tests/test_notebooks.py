@@ -16,9 +16,10 @@ import nbformat
 import pandas as pd
 import papermill
 import pytest
-from book_paths import CI_EXECUTED, COMMITTED, EXECUTED, NOTEBOOKS, RESULTS, ROOT
 
 from motion_rnn.results import CLAIM_COLUMNS, TABLE_COLUMNS
+
+from book_paths import CI_EXECUTED, COMMITTED, EXECUTED, NOTEBOOKS, RESULTS, ROOT
 
 pytestmark = pytest.mark.book
 

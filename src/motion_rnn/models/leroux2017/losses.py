@@ -64,7 +64,10 @@ def inattention_loss(
     the time steps in S ... a weight equal to :math:`1/|S|` while other steps have their
     inattention weight set to zero":
 
-    .. math:: L_w(y, x) = \frac{1}{|S|} \sum_{t \in S} -\log p_t^y \;\ge\; L(y, x) \quad (12)
+    .. math:: L_w(y, x) = \frac{1}{|S|} \sum_{t \in S} -\log p_t^y \;\ge\; L(y, x)
+
+    These uniform weights are one member of the thesis's set of inattention weights
+    :math:`\mathcal{W}` (eq. 12).
 
     ``num_steps=None`` is :math:`|S| = T` (eq. 11); a sequence shorter than ``num_steps`` uses all
     its steps. Gradients reach only the steps in S. Returns the batch mean, a scalar.
