@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
+from motion_rnn.paths import project_root
+from motion_rnn.results import result_paths
 from motion_rnn.runner import TableRun
 
 
@@ -17,46 +19,46 @@ def _profile_words(run: TableRun) -> str:
 
 
 def run_note(run: TableRun) -> Markdown:
-    """Where the page's numbers come from: trained now, or read back from stored rows (and made by
-    which commit, and whether the code has changed since)."""
+    """Where the page's numbers come from: trained now, or read back from stored rows (made by which
+    commit, and whether the code that trains them has changed since)."""
     p = run.params
     commits = ", ".join(f"`{c}`" for c in run.commits)
-    dates = sorted(run.runs["date"].astype(str))
-    made = f"made at commit {commits}" + (
-        f" between {dates[0][:10]} and {dates[-1][:10]}" if dates and dates[0] else ""
-    )
-    training = (
-        f"{run.row_seconds / 60:.0f} minutes of training"
-        if run.row_seconds >= 60
-        else f"{run.row_seconds:.0f} s of training"
-    )
-    lines = []
+    days = sorted({d[:10] for d in run.runs["date"].astype(str) if d})
+    made = f"made at commit {commits}"
+    if days:
+        made += f" on {days[0]}" if len(days) == 1 else f" between {days[0]} and {days[-1]}"
+    minutes = run.row_seconds / 60
+    training = f"{minutes:.0f} minutes of training" if minutes >= 1 else f"{run.row_seconds:.0f} s of training"
+    paragraphs = []
     if p.stored_only:
-        lines.append(
-            f"**These are the committed results of the `{p.profile}` profile**, read back from the "
-            f"{len(run.runs)} rows stored in `results/{run.spec.paper}/{run.spec.name}.runs/` "
-            f"({_profile_words(run)}; {made}; {training}), not retrained when the book was built."
+        root = project_root()
+        store = result_paths(p.results_dir, run.spec.paper, run.spec.name).store
+        shown = store.relative_to(root) if store.is_relative_to(root) else store.name
+        kind = "committed" if p.results_dir == root / "results" else "stored"
+        paragraphs.append(
+            f"**These are the {kind} results of the `{p.profile}` profile**, read back from the "
+            f"{len(run.runs)} rows stored in `{shown}/` ({_profile_words(run)}; {made}; {training}), "
+            "not retrained when the book was built."
         )
     else:
         reused = int(run.runs["reused"].sum())
-        lines.append(
+        paragraphs.append(
             f"**This run:** {_profile_words(run)}, device `{p.device}`; {len(run.runs) - reused} rows "
             f"trained now and {reused} read back from valid stored rows ({made})."
         )
-        if p.profile == "ci":
-            lines.append(
-                "The `ci` profile proves the pipeline only: its networks are far too small and too "
-                "briefly trained for the claims to mean anything."
-            )
+    if p.profile == "ci":
+        paragraphs.append(
+            "The `ci` profile proves the pipeline only: its networks are far too small and too "
+            "briefly trained for the claims to mean anything."
+        )
     if run.stale_rows:
-        lines.append(
+        paragraphs.append(
             f"**Stale:** the code that trains this table has changed since these rows were made "
             f"({len(run.stale_rows)} of {len(run.runs)} rows); `make results NOTEBOOKS=notebooks/"
             f"{run.spec.paper}/{run.spec.name}.ipynb` retrains them."
         )
-    for label, description in run.descriptions.items():
-        lines.append(f"- `{label}`: {description}")
-    return Markdown("\n\n".join(lines[: -len(run.descriptions)]) + "\n\n" + "\n".join(lines[-len(run.descriptions) :]))
+    data = "\n".join(f"- `{label}`: {description}" for label, description in run.descriptions.items())
+    return Markdown("\n\n".join([*paragraphs, data]))
 
 
 def glue_verdicts(run: TableRun, *, prefix: str = "") -> tuple[int, int]:

@@ -51,7 +51,13 @@ class RawSplits:
             self.label,
             self.description,
             fingerprint,
-            facts={"num_classes": self.num_classes, "kind": self.kind, "class_names": list(self.class_names)},
+            facts={
+                "num_classes": self.num_classes,
+                "kind": self.kind,
+                "class_names": list(self.class_names),
+                # how many sequences each part holds: the trials of a test against chance
+                "samples": {"train": len(self.train), "validation": len(self.validation), "test": len(self.test)},
+            },
             payload=self,
         )
 
