@@ -75,13 +75,17 @@ def write_claims(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def git_commit(cwd: str | Path | None = None) -> str:
-    """The checked-out commit (with ``-dirty`` when the tree has changes), or ``unknown``."""
+    """The checked-out commit (with ``-dirty`` when the tree has changes), or ``unknown``.
+
+    Changes under ``results/`` do not count: a run that writes its results there (``make
+    results``) would otherwise mark the rows that follow as made by a dirty tree.
+    """
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "--short=12", "HEAD"], cwd=cwd, capture_output=True, text=True, check=True
         ).stdout.strip()
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"],
+            ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)results"],
             cwd=cwd,
             capture_output=True,
             text=True,
