@@ -120,6 +120,7 @@ def spec_of(module) -> TableSpec:
         train_row=module.train_row,
         cells=toy_cells,
         claims=toy_claims,
+        table="table1",
         reference=toy_reference,
     )
 

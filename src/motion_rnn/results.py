@@ -136,7 +136,7 @@ def write_results(
 ) -> ResultPaths:
     """Write a notebook's three results files (table, claims, provenance) under ``params.results_dir``.
 
-    ``runs``: the sweep's rows (:func:`motion_rnn.sweep.run_sweep`). Their training times, measured
+    ``runs``: the table's rows (:func:`motion_rnn.sweep.run_rows`). Their training times, measured
     when each row was trained, go into the provenance (``row_seconds``, ``rows_reused``), since a
     rerun that reads stored rows back has a ``wall_seconds`` of seconds only.
     """

@@ -41,11 +41,8 @@ from motion_rnn.report import Claim, claims_frame, paper_vs_ours
 from motion_rnn.results import (
     SIGNIFICANT_DIGITS,
     git_commit,
-    provenance,
     result_paths,
-    write_claims,
-    write_provenance,
-    write_table,
+    write_results,
 )
 from motion_rnn.sources import Source
 from motion_rnn.sweep import RowContext, run_rows
@@ -71,8 +68,12 @@ class TableSpec:
     """``(runs of one source, source, settings)`` -> our cells, tidy: ``row, column, ours, unit``."""
     claims: Callable[[pd.DataFrame, Mapping[str, Any]], Sequence[Claim]]
     """``(our tidy table of one source, its facts)`` -> the paper's claims decided on it."""
-    reference: str | Callable[[], pd.DataFrame] = "table1"
-    """The paper's table in :mod:`motion_rnn.reference` (its key, or a function building it)."""
+    table: str = "table1"
+    """The paper's name of the table (the results' ``table`` column), and its key in
+    :mod:`motion_rnn.reference`."""
+    reference: Callable[[], pd.DataFrame] | None = None
+    """A function building the paper's table when it is more than the reference's (e.g. rows
+    taken from another table); None: :func:`motion_rnn.reference.paper_table` of :attr:`table`."""
     data_choices: tuple[str, ...] = ("synthetic",)
     train_modules: tuple[str, ...] = ()
     """Modules whose code trains and scores a row (their imports count too); by default those of
@@ -98,7 +99,7 @@ class TableSpec:
         return code_fingerprint(modules)
 
     def paper_reference(self) -> pd.DataFrame:
-        return paper_table(self.paper, self.reference) if isinstance(self.reference, str) else self.reference()
+        return paper_table(self.paper, self.table) if self.reference is None else self.reference()
 
 
 @dataclass
@@ -121,7 +122,6 @@ class TableRun:
     code_fingerprint: str
     options: dict = field(default_factory=dict)
     """The table's own parameters of this run (e.g. ``standin``)."""
-    extras: dict = field(default_factory=dict)
 
     @property
     def descriptions(self) -> dict[str, str]:
@@ -247,7 +247,7 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
                 paper_vs_ours(
                     spec.paper_reference(),
                     cells,
-                    table=_table_label(spec),
+                    table=spec.table,
                     params=replace(params, data=source.label, data_path=None),
                 )
             )
@@ -299,11 +299,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
     )
 
 
-def _table_label(spec: TableSpec) -> str:
-    """The ``table`` column of the results: the paper's key of the table (e.g. ``table1``)."""
-    return spec.reference if isinstance(spec.reference, str) else spec.name.split("_")[0]
-
-
 def judge(
     spec: TableSpec, table: pd.DataFrame, sources: Sequence[Source | dict], *, values: str = "ours"
 ) -> pd.DataFrame:
@@ -324,10 +319,8 @@ def judge(
 
 
 def write_run(run: TableRun) -> None:
-    """Write the three results files of a run: table, claims, provenance."""
-    paths = result_paths(run.params.results_dir, run.spec.paper, run.spec.name)
-    write_table(run.table, paths.table)
-    write_claims(run.claims, paths.claims)
+    """Write the three results files of a run (:func:`motion_rnn.results.write_results`), with the
+    commit, key, date and training time of every row in the provenance."""
     rows = {
         str(r.name) + ("" if len(run.sources) == 1 else f" [{r.data}]"): {
             "commit": r.commit,
@@ -346,11 +339,17 @@ def write_run(run: TableRun) -> None:
         "options": run.options,
         "row_commits": run.commits,
         "rows": rows,
-        "row_seconds": round(run.row_seconds, 1),
-        "rows_reused": int(run.runs["reused"].sum()),
-        **run.extras.get("provenance", {}),
     }
-    write_provenance(provenance(run.params, wall_seconds=run.wall_seconds, extra=extra), paths.provenance)
+    write_results(
+        run.params,
+        run.spec.paper,
+        run.spec.name,
+        table=run.table,
+        claims=run.claims,
+        wall_seconds=run.wall_seconds,
+        extra=extra,
+        runs=run.runs,
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -371,11 +370,3 @@ def all_specs() -> dict[str, TableSpec]:
         for spec in importlib.import_module(module).TABLES:
             specs[spec.key] = spec
     return specs
-
-
-def spec_for(paper: str, table: str) -> TableSpec:
-    key = f"{paper}/{table}"
-    specs = all_specs()
-    if key not in specs:
-        raise KeyError(f"no table {key!r}; the book's tables are {', '.join(sorted(specs))}")
-    return specs[key]

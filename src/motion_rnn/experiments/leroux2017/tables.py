@@ -84,6 +84,7 @@ def _spec(key: str) -> TableSpec:
         paper=PAPER,
         name=NAMES[key],
         presets=PRESETS,
+        table=key,
         reference=functools.partial(reference, key),
         load_data=data.load_data,
         rows=functools.partial(rows, key),

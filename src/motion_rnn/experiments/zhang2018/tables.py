@@ -36,7 +36,7 @@ def cells(runs: pd.DataFrame, source: Source, settings: Settings) -> pd.DataFram
 TABLE1 = TableSpec(
     paper="zhang2018",
     name="table1_convlstm_variants",
-    reference="table1",
+    table="table1",
     presets=PRESETS,
     load_data=data.load_data,
     rows=rows,
