@@ -14,6 +14,7 @@ from pathlib import Path
 
 import torch
 
+from motion_rnn.choices import ParameterError, check_choice
 from motion_rnn.device import resolve_device
 from motion_rnn.paths import resolve
 
@@ -23,15 +24,9 @@ PROFILES = ("ci", "quick", "full")
 ``full``: the paper's settings; wants a GPU and the real data set."""
 
 
-class ParameterError(ValueError):
-    """A notebook parameter has a value the notebook cannot run with."""
-
-
-def check_choice(name: str, value: object, allowed: tuple[str, ...] | list[str]) -> str:
-    """Return ``value`` if it is one of ``allowed``, else raise naming the allowed values."""
-    if value not in allowed:
-        raise ParameterError(f"{name}={value!r} is not allowed; choose one of: {', '.join(map(repr, allowed))}")
-    return value  # type: ignore[return-value]
+DEFAULT_SEEDS = {"ci": 1, "quick": 3, "full": 3}
+"""How many seeds a profile trains each row with when the ``seeds`` parameter is None: one proves
+the pipeline; three give a mean with an interval and paired tests across seeds."""
 
 
 @dataclass(frozen=True)
@@ -44,11 +39,18 @@ class RunParameters:
     data_path: Path | None
     """The resolved folder when ``data`` is a path, else ``None``."""
     seed: int
+    """The first seed; the rows are trained with ``seed, seed + 1, ..., seed + seeds - 1``."""
     device: torch.device
     results_dir: Path
     stored_only: bool = False
     """Only read rows already stored under ``results_dir``; never train (how the book renders
     committed results)."""
+    seeds: int = 1
+    """How many seeds each row is trained with (each seed also draws its own synthetic data)."""
+
+    @property
+    def seed_list(self) -> list[int]:
+        return list(range(self.seed, self.seed + self.seeds))
 
     @property
     def data_label(self) -> str:
@@ -66,17 +68,23 @@ def check_parameters(
     data_choices: tuple[str, ...] = ("synthetic",),
     accepts_path: bool = True,
     stored_only: bool = False,
+    seeds: int | None = None,
 ) -> RunParameters:
     """Check the common parameters of a notebook; raise :class:`ParameterError` on the first bad one.
 
     ``data`` is one of ``data_choices`` or, when ``accepts_path``, a path to an existing folder
     holding the real data set in its own layout (the data set's reader checks the layout).
+    ``seeds``: how many seeds, from ``seed`` on (None: the profile's :data:`DEFAULT_SEEDS`).
     """
     check_choice("profile", profile, PROFILES)
     if not isinstance(stored_only, bool):
         raise ParameterError(f"stored_only={stored_only!r} must be True or False")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ParameterError(f"seed={seed!r} must be a non-negative integer, e.g. seed=0")
+    if seeds is None:
+        seeds = DEFAULT_SEEDS[profile]
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ParameterError(f"seeds={seeds!r} must be a positive integer (how many seeds), e.g. seeds=3")
     data_path = None
     if data not in data_choices:
         looks_like_path = isinstance(data, (str, os.PathLike)) and (os.sep in str(data) or Path(data).exists())
@@ -102,4 +110,5 @@ def check_parameters(
         device=torch_device,
         results_dir=resolve(results_dir),
         stored_only=stored_only,
+        seeds=seeds,
     )

@@ -159,6 +159,7 @@ def check_table_parameters(
     device: str = "auto",
     results_dir: str = "_build/results",
     stored_only: bool = False,
+    seeds: int | None = None,
     **options: Any,
 ) -> RunParameters:
     """The notebook's parameters checked for ``spec``; raises :class:`ParameterError` at the first bad one."""
@@ -173,6 +174,7 @@ def check_table_parameters(
         results_dir=results_dir,
         data_choices=spec.data_choices,
         stored_only=stored_only,
+        seeds=seeds,
     )
 
 
@@ -205,52 +207,27 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
     settings = spec.settings(params.profile)
     paths = result_paths(params.results_dir, spec.paper, spec.name)
     code = spec.code_fingerprint()
-    sources_file = _sources_path(paths.store, params, options)
-    if params.stored_only:
-        if not sources_file.exists():
-            raise FileNotFoundError(
-                f"no stored run of {spec.key} with profile {params.profile!r}, data {params.data_label!r}, seed "
-                f"{params.seed} in {paths.store}; train it first (run the notebook without stored_only, or "
-                f"`make results`)"
-            )
-        sources = [Source(**record) for record in json.loads(sources_file.read_text())]
-    else:
-        sources = list(spec.load_data(params, settings, **options))
     commit = git_commit()
-    tables, all_runs = [], []
+    cells, all_runs, sources = [], [], []
     with _threads(spec.cpu_threads if params.device.type == "cpu" else None):
-        for source in sources:
-            base = {
-                "profile": params.profile,
-                "data": source.label,
-                "seed": params.seed,
-                "settings": _settings_dict(settings),
-            }
-            configs = [{**row, **base} for row in spec.rows(settings, source)]
-
-            def run_one(config: Mapping[str, Any], context: RowContext, source: Source = source) -> Mapping[str, Any]:
-                return spec.train_row(config, source, settings, context, params)
-
-            runs = run_rows(
-                configs,
-                run_one,
-                store_dir=paths.store,
-                code=code,
-                data=source.fingerprint,
-                commit=commit,
-                progress=progress,
-                stored_only=params.stored_only,
-            )
-            all_runs.append(runs)
-            cells = spec.cells(runs, source, settings)
-            tables.append(
-                paper_vs_ours(
-                    spec.paper_reference(),
-                    cells,
-                    table=spec.table,
-                    params=replace(params, data=source.label, data_path=None),
-                )
-            )
+        for seed in params.seed_list:
+            one = replace(params, seed=seed, seeds=1)
+            seed_sources = _load_sources(spec, one, settings, paths.store, options)
+            if not sources:
+                sources = seed_sources
+            for source in seed_sources:
+                runs = _run_source(spec, one, settings, source, paths.store, code, commit, progress)
+                all_runs.append(runs)
+                cells.append(spec.cells(runs, source, settings).assign(data=source.label, seed=seed))
+    tables = [
+        paper_vs_ours(
+            spec.paper_reference(),
+            _mean_over_seeds(cells, source.label),
+            table=spec.table,
+            params=replace(params, data=source.label, data_path=None),
+        )
+        for source in sources
+    ]
     # Claims are decided on the numbers as the table file keeps them (:data:`motion_rnn.results.SIGNIFICANT_DIGITS`), so a
     # claims file can always be recomputed from its table file.
     table = pd.concat(tables, ignore_index=True).assign(ours=lambda t: t["ours"].map(as_written))
@@ -275,10 +252,65 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
         dict(options),
     )
     if not params.stored_only:
-        sources_file.parent.mkdir(parents=True, exist_ok=True)
-        sources_file.write_text(json.dumps(run.sources, indent=1, sort_keys=True) + "\n")
         write_run(run)
     return run
+
+
+def _load_sources(
+    spec: TableSpec, params: RunParameters, settings: Any, store: Path, options: Mapping[str, Any]
+) -> list[Source]:
+    """The data sets of one seed: loaded (and their description stored), or read back with ``stored_only``."""
+    sources_file = _sources_path(store, params, options)
+    if params.stored_only:
+        if not sources_file.exists():
+            raise FileNotFoundError(
+                f"no stored run of {spec.key} with profile {params.profile!r}, data {params.data_label!r}, seed "
+                f"{params.seed} in {store}; train it first (run the notebook without stored_only, or "
+                f"`make results`)"
+            )
+        return [Source(**record) for record in json.loads(sources_file.read_text())]
+    sources = list(spec.load_data(params, settings, **options))
+    sources_file.parent.mkdir(parents=True, exist_ok=True)
+    sources_file.write_text(json.dumps([s.record() for s in sources], indent=1, sort_keys=True) + "\n")
+    return sources
+
+
+def _run_source(
+    spec: TableSpec,
+    params: RunParameters,
+    settings: Any,
+    source: Source,
+    store: Path,
+    code: str,
+    commit: str,
+    progress: bool,
+) -> pd.DataFrame:
+    """The rows of one data set at one seed, trained where no valid stored row exists."""
+    base = {"profile": params.profile, "data": source.label, "seed": params.seed, "settings": _settings_dict(settings)}
+    configs = [{**row, **base} for row in spec.rows(settings, source)]
+
+    def run_one(config: Mapping[str, Any], context: RowContext) -> Mapping[str, Any]:
+        return spec.train_row(config, source, settings, context, params)
+
+    return run_rows(
+        configs,
+        run_one,
+        store_dir=store,
+        code=code,
+        data=source.fingerprint,
+        commit=commit,
+        progress=progress,
+        stored_only=params.stored_only,
+    )
+
+
+def _mean_over_seeds(cells: Sequence[pd.DataFrame], label: str) -> pd.DataFrame:
+    """Our cells of one data set: the mean over the seeds of each numeric cell."""
+    frame = pd.concat([c for c in cells if (c["data"] == label).all()], ignore_index=True)
+    keys = ["row", "column", "unit"]
+    numeric = pd.to_numeric(frame["ours"], errors="coerce")
+    frame = frame.assign(ours=numeric)
+    return frame.groupby(keys, sort=False, dropna=False)["ours"].mean().reset_index()
 
 
 def as_written(value: Any) -> Any:

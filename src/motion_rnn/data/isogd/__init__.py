@@ -16,16 +16,3 @@ from motion_rnn.data.isogd.reader import (
     read_video_frames,
     write_isogd_list,
 )
-
-__all__ = [
-    "ISOGD_DEPTH_MEAN",
-    "ISOGD_RGB_MEAN",
-    "NUM_CLASSES",
-    "NUM_FRAMES",
-    "SIZE",
-    "VIDEO_SUFFIXES",
-    "IsoGDDataset",
-    "read_isogd_list",
-    "read_video_frames",
-    "write_isogd_list",
-]

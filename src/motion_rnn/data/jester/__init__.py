@@ -16,15 +16,3 @@ from motion_rnn.data.jester.reader import (
     read_jester_labels,
     read_jester_split,
 )
-
-__all__ = [
-    "FRAMES_DIR",
-    "JESTER_MEAN",
-    "LABELS_FILE",
-    "NUM_FRAMES",
-    "SIZE",
-    "SPLIT_FILES",
-    "JesterDataset",
-    "read_jester_labels",
-    "read_jester_split",
-]

@@ -29,27 +29,3 @@ from motion_rnn.data.ntu.reader import (
     summary,
     write_skeleton,
 )
-
-__all__ = [
-    "ACTION_NAMES",
-    "BODY_INFO_FIELDS",
-    "CROSS_SUBJECT_TRAIN_PERFORMERS",
-    "CROSS_VIEW_TRAIN_CAMERAS",
-    "JOINT_RECORD_FIELDS",
-    "MISSING_SKELETONS",
-    "NUM_JOINTS",
-    "THESIS_VALIDATION_PERFORMERS",
-    "NTUSample",
-    "NTUSkeletonDataset",
-    "SampleName",
-    "Split",
-    "cross_subject_split",
-    "cross_view_split",
-    "list_skeleton_files",
-    "main_body",
-    "main_body_index",
-    "parse_sample_name",
-    "read_skeleton",
-    "summary",
-    "write_skeleton",
-]

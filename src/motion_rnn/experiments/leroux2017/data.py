@@ -6,9 +6,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from motion_rnn.choices import ParameterError, check_choice
 from motion_rnn.data import pose
 from motion_rnn.data.errors import DataFormatError
 from motion_rnn.data.ntu import NTUSkeletonDataset, list_skeleton_files
@@ -16,11 +18,12 @@ from motion_rnn.data.ntu.synthetic import SYNTHETIC_NTU_ACTIONS, write_synthetic
 from motion_rnn.data.sequences import SequenceDataset, materialize, subsample_frames
 from motion_rnn.experiments.leroux2017.settings import Settings
 from motion_rnn.fingerprint import data_fingerprint, folder_manifest
-from motion_rnn.parameters import ParameterError, RunParameters, check_choice
 from motion_rnn.paths import data_cache_dir
 from motion_rnn.sources import Source
 
-DATA_CHOICES = ("synthetic",)
+if TYPE_CHECKING:  # types only: the parameters do not key the stored rows
+    from motion_rnn.parameters import RunParameters
+
 STANDINS = ("smartwatch",)
 """Real stand-ins the notebooks of Tables 4-7 can run beside the skeletons (``standin=None``: none)."""
 NTU_CLASSES = 60

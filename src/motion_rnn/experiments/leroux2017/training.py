@@ -87,7 +87,11 @@ def fit_config(config: dict, settings: Settings) -> FitConfig:
 
 
 def train_row(config: dict, source: Source, settings: Settings, context: RowContext, params: RunParameters) -> dict:
-    """Train one row's network and return its test accuracy (%), with validation and training numbers."""
+    """Train one row's network and return its test accuracy (%), with validation and training numbers.
+
+    ``items`` keeps each test sequence's predicted and true class, so that intervals and paired
+    tests over the test sequences can be computed from the stored row (:mod:`motion_rnn.statistics`).
+    """
     raw = source.payload
     data = prepared_for(raw, config, settings)
     generator = seed_everything(params.seed)
@@ -124,4 +128,5 @@ def train_row(config: dict, source: Source, settings: Settings, context: RowCont
         "epochs": int(len(history)),
         "units": settings.units(config["units"]),
         "history": history.round(6).to_dict(orient="list"),
+        "items": {"predicted": test["predictions"].tolist(), "target": test["targets"].tolist()},
     }

@@ -10,18 +10,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from motion_rnn.choices import ParameterError
 from motion_rnn.data.errors import DataFormatError
 from motion_rnn.data.montalbano import MontalbanoFragments, list_samples, load_rgbd, montalbano_split, sample_id
 from motion_rnn.data.montalbano.synthetic import synthetic_split_ids, write_synthetic_montalbano
 from motion_rnn.experiments.pigou2016.settings import Settings
 from motion_rnn.fingerprint import data_fingerprint, folder_manifest
 from motion_rnn.metrics.jaccard import frames_to_intervals
-from motion_rnn.parameters import ParameterError, RunParameters
 from motion_rnn.paths import data_cache_dir
 from motion_rnn.sources import Source
+
+if TYPE_CHECKING:  # types only: the parameters do not key the stored rows
+    from motion_rnn.parameters import RunParameters
 
 
 @dataclass

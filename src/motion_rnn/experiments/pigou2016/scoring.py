@@ -64,12 +64,45 @@ def label_switches(labels: np.ndarray) -> int:
     return int(np.count_nonzero(labels[1:] != labels[:-1]))
 
 
+def run_lengths(labels: np.ndarray) -> list[list[int]]:
+    """Frame labels ``(T,)`` as ``[[label, frames], ...]`` runs: how a row stores a whole sequence compactly."""
+    labels = np.asarray(labels)
+    if labels.size == 0:
+        return []
+    starts = np.flatnonzero(np.r_[True, labels[1:] != labels[:-1]])
+    lengths = np.diff(np.r_[starts, labels.size])
+    return [[int(labels[s]), int(n)] for s, n in zip(starts, lengths)]
+
+
+def from_run_lengths(runs: list[list[int]]) -> np.ndarray:
+    """The frame labels back from :func:`run_lengths`."""
+    if not runs:
+        return np.zeros(0, dtype=np.int64)
+    labels, lengths = zip(*runs)
+    return np.repeat(np.asarray(labels, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
+
+
+def sequence_jaccards(prediction: np.ndarray, truth: np.ndarray) -> tuple[float | None, float | None]:
+    """:math:`J_s` of one sequence under both conventions (:mod:`motion_rnn.metrics.jaccard`):
+    the challenge's scorer and the false-positive one; None where the convention has no score.
+
+    A sequence whose ground truth holds no gesture has no score under the challenge's scorer (its
+    mean over the ground truth's classes is empty: the scorer divides by zero) and is left out of
+    the mean. Under the false-positive convention it scores 0 when a gesture is predicted in it
+    (every predicted class is a zero-overlap term) and has no score when none is (0 / 0).
+    """
+    if np.any(truth != 0):
+        return frame_jaccard(truth, prediction), frame_jaccard(truth, prediction, false_positives=True)
+    return None, (0.0 if np.any(prediction != 0) else None)
+
+
 def sequence_metrics(predictions: list[np.ndarray], truths: list[np.ndarray]) -> dict:
     """Table 1's columns from frame labels ``(T,)`` of whole test sequences (predicted and true).
 
     - Jaccard Index: eqs. 7-8 as the challenge's published scorer computes them (a predicted class
       absent from a sequence's ground truth is not counted; :mod:`motion_rnn.metrics.jaccard`), mean
-      over the sequences holding at least one gesture; also with false positives counted;
+      over the sequences holding at least one gesture; also with false positives counted, where a
+      sequence without gestures counts too (:func:`sequence_jaccards`);
     - Precision, Recall (%): per gesture class over all test frames, mean over the 20 classes (a class
       never predicted has precision 0);
     - Error Rate* (%): each ground-truth gesture's frames vote (majority of the predicted labels of
@@ -77,8 +110,9 @@ def sequence_metrics(predictions: list[np.ndarray], truths: list[np.ndarray]) ->
     - Frame accuracy (%) and label switches per 100 frames (predicted, and in the ground truth).
     """
     scored = [(p, y) for p, y in zip(predictions, truths) if np.any(y != 0)]
-    jaccard = float(np.mean([frame_jaccard(y, p) for p, y in scored]))
-    jaccard_fp = float(np.mean([frame_jaccard(y, p, false_positives=True) for p, y in scored]))
+    both = [sequence_jaccards(p, y) for p, y in zip(predictions, truths)]
+    jaccard = float(np.mean([j for j, _ in both if j is not None]))
+    jaccard_fp = float(np.mean([j for _, j in both if j is not None]))
     all_pred, all_true = np.concatenate(predictions), np.concatenate(truths)
     precision, recall = macro_precision_recall(all_true, all_pred)
     error = majority_vote_error_rate([p for p, _ in scored], [frames_to_intervals(y) for _, y in scored])

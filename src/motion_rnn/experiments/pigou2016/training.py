@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from torch.utils.data import DataLoader
 
 from motion_rnn.experiments.pigou2016.features import figure3_maps, rest_and_motion_frames
-from motion_rnn.experiments.pigou2016.scoring import predict_sequence, sequence_metrics
+from motion_rnn.experiments.pigou2016.scoring import predict_sequence, run_lengths, sequence_metrics
 from motion_rnn.experiments.pigou2016.settings import FIGURE3_MODELS, Settings
 from motion_rnn.models.pigou2016.networks import (
     PAPER_WINDOWS,
@@ -33,7 +33,9 @@ def train_architecture(
     score it on the whole test sequences.
 
     Returns the metrics of :func:`.scoring.sequence_metrics`, the training history, the parameter
-    count and, with ``row["figures"]``, Figure 2's probabilities over the first test sequence
+    count, every test sequence's predicted and true frame labels (``sequences``, as
+    :func:`.scoring.run_lengths`: intervals and paired tests over the sequences are computed from
+    them) and, with ``row["figures"]``, Figure 2's probabilities over the first test sequence
     (``figure2``) and, for :data:`.settings.FIGURE3_MODELS`, Figure 3's maps and input frames
     (``figure3``).
     """
@@ -101,6 +103,10 @@ def train_architecture(
         "best_epoch": int(result.best_epoch),
         "epochs_run": len(result.history),
         "history": result.history.round(6).to_dict(orient="list"),
+        "sequences": [
+            {"sample": int(s["sample"]), "predicted": run_lengths(p), "truth": run_lengths(y)}
+            for s, p, y in zip(sequences, predictions, truths)
+        ],
     }
     if row["figures"]:
         first = sequences[0]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from motion_rnn.choices import ParameterError
 from motion_rnn.data.isogd import IsoGDDataset
 from motion_rnn.data.jester import JesterDataset
 from motion_rnn.data.jester.synthetic import SYNTHETIC_CLASSES, write_synthetic_jester
 from motion_rnn.experiments.zhang2018.settings import ISOGD_CLASSES, ISOGD_FRAMES, Settings
 from motion_rnn.fingerprint import data_fingerprint, folder_manifest
-from motion_rnn.parameters import ParameterError, RunParameters
 from motion_rnn.paths import data_cache_dir
 from motion_rnn.sources import Source
+
+if TYPE_CHECKING:  # types only: the parameters do not key the stored rows
+    from motion_rnn.parameters import RunParameters
 
 
 def load_data(params: RunParameters, settings: Settings) -> list[Source]:

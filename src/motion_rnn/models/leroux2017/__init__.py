@@ -10,14 +10,3 @@ from motion_rnn.models.leroux2017.losses import inattention_loss, make_regularis
 from motion_rnn.models.leroux2017.recurrent import IMPROVED_BASELINE, build_skeleton_rnn, predict_from_steps
 from motion_rnn.models.leroux2017.skeleton_inputs import pad_collate
 from motion_rnn.models.leroux2017.skeleton_transformer import build_skeleton_transformer
-
-__all__ = [
-    "IMPROVED_BASELINE",
-    "build_skeleton_rnn",
-    "build_skeleton_transformer",
-    "inattention_loss",
-    "make_regulariser",
-    "pad_collate",
-    "per_step_cross_entropy",
-    "predict_from_steps",
-]

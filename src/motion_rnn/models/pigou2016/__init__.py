@@ -26,25 +26,3 @@ from motion_rnn.models.pigou2016.peephole_lstm import (
     time_peephole_lstm,
 )
 from motion_rnn.models.pigou2016.temporal import SpatioTemporalCNN, TemporalPooling, max_pool_2d, max_pool_3d
-
-__all__ = [
-    "FIGURES",
-    "MODEL_NAMES",
-    "PAPER_LSTM_UNITS",
-    "PAPER_SEQUENCE_LENGTH",
-    "PAPER_WINDOWS",
-    "RECURRENT_MODELS",
-    "TABLE1_ROWS",
-    "BidirectionalSum",
-    "DenseHead",
-    "FrameCNN",
-    "LeakyReLURNN",
-    "PeepholeLSTM",
-    "SpatioTemporalCNN",
-    "TemporalPooling",
-    "build_montalbano_model",
-    "framewise_cross_entropy",
-    "max_pool_2d",
-    "max_pool_3d",
-    "time_peephole_lstm",
-]

@@ -33,30 +33,3 @@ from motion_rnn.models.zhang2018.convlstm import (
 from motion_rnn.models.zhang2018.gesture_net import Res3DConvLSTMMobileNet, build_res3d_convlstm_mobilenet
 from motion_rnn.models.zhang2018.mobilenet import MobileNetBlocks
 from motion_rnn.models.zhang2018.res3d import Res3DBlocks
-
-__all__ = [
-    "CELL_KINDS",
-    "CELL_LABELS",
-    "PAPER_EQUATIONS",
-    "ChannelAttentionGate",
-    "ConvLSTM",
-    "ConvLSTMCell",
-    "ConvLSTMCellBase",
-    "DepthwiseSeparableConv2d",
-    "MobileNetBlocks",
-    "PooledGateConvLSTMCell",
-    "PooledGates",
-    "Res3DBlocks",
-    "Res3DConvLSTMMobileNet",
-    "SpatialInputAttention",
-    "build_res3d_convlstm_mobilenet",
-    "complexity_table",
-    "hard_sigmoid",
-    "make_cell",
-    "measured_mult_adds",
-    "paper_formula_parameter_size",
-    "paper_mult_adds",
-    "paper_parameter_size",
-    "time_training_step",
-    "torch_parameter_count",
-]
