@@ -5,7 +5,7 @@ import pytest
 
 from motion_rnn.parameters import check_parameters
 from motion_rnn.reference import catalogue, paper_table
-from motion_rnn.report import Claim, claims_frame, paper_vs_ours, show_claims, side_by_side
+from motion_rnn.report import paper_vs_ours, show_claims, side_by_side
 from motion_rnn.results import (
     CLAIM_COLUMNS,
     TABLE_COLUMNS,
@@ -16,7 +16,8 @@ from motion_rnn.results import (
     write_results,
     write_table,
 )
-from motion_rnn.status import collect_status, status_view
+from motion_rnn.status import collect_status, pipeline_checks, scorecard, status_lines
+from motion_rnn.verdicts import Claim, claims_frame
 
 
 @pytest.fixture
@@ -67,13 +68,14 @@ def test_write_table_refuses_missing_columns(tmp_path):
 
 
 def test_claims_roundtrip_and_display(tmp_path):
-    frame = claims_frame([Claim("A beats B", True, "1 > 0"), Claim("C beats D", False, "0 < 1")])
+    ours = [Claim("A beats B", "empirical", "holds", "1 > 0"), Claim("C beats D", "ours", "inconclusive", "0 ~ 1")]
+    frame = claims_frame(ours, [Claim("A beats B", "empirical", "fails", ""), Claim("C", "ours", "holds", "")])
     assert list(frame.columns) == CLAIM_COLUMNS
     path = write_claims(frame, tmp_path / "c.csv")
     back = pd.read_csv(path)
-    assert list(back["holds"]) == [True, False]
+    assert list(back["verdict"]) == ["holds", "inconclusive"] and list(back["paper_verdict"]) == ["fails", "holds"]
     html = show_claims(frame).to_html()
-    assert "does not hold" in html and "holds" in html
+    assert "inconclusive" in html and "numbers" in html
 
 
 def test_provenance_records_where_a_result_came_from(params, tmp_path):
@@ -85,7 +87,7 @@ def test_provenance_records_where_a_result_came_from(params, tmp_path):
 
 def test_provenance_keeps_the_training_time_of_reused_rows(params):
     table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
-    claims = claims_frame([Claim("c", True, "d")])
+    claims = claims_frame([Claim("c", "empirical", "holds", "d")])
     runs = pd.DataFrame({"name": ["a", "b"], "seconds": [100.0, 23.45], "reused": [True, False]})
     paths = write_results(
         params, "zhang2018", "table1_convlstm_variants", table=table, claims=claims, wall_seconds=2.0, runs=runs
@@ -95,40 +97,30 @@ def test_provenance_keeps_the_training_time_of_reused_rows(params):
 
 
 def test_status_lists_every_table_and_what_ran(params, tmp_path):
-    paths = result_paths(tmp_path, "zhang2018", "table1_convlstm_variants")
+    committed, build = tmp_path / "results", tmp_path / "build"
     table = paper_vs_ours(paper_table("zhang2018", "table1"), ours_cells(), table="table1", params=params)
-    write_table(table, paths.table)
-    write_claims(claims_frame([Claim("A", True, ""), Claim("B", False, "")]), paths.claims)
-    write_provenance({"date": "2026-11-21", "commit": "abc"}, paths.provenance)
-    status = collect_status([tmp_path, tmp_path / "empty"], project_root=tmp_path)
-    assert len(status) == len(catalogue())  # one line a table: no second folder has results
-    row = status[status["table"] == "table1_convlstm_variants"].iloc[0]
-    assert (row["profile"], row["data"], row["seed"], row["claims_held"], row["claims_total"]) == (
-        "ci",
-        "synthetic",
-        "4",
+    for folder, profile in ((committed, "quick"), (build, "ci")):
+        paths = result_paths(folder, "zhang2018", "table1_convlstm_variants")
+        write_table(table.assign(profile=profile, seeds=3 if profile == "quick" else 1), paths.table)
+        verdicts = ["holds", "fails", "inconclusive", "inconclusive"]
+        write_claims(claims_frame([Claim(v, "empirical", v, "") for v in verdicts]), paths.claims)
+        write_provenance({"date": "2026-11-21", "commit": "abc"}, paths.provenance)
+    status = collect_status([committed, build, tmp_path / "empty"], project_root=tmp_path)
+    assert len(status) == len(catalogue()) + 1  # one line a table, and the ci run of the one that has both
+    row = status[(status["table"] == "table1_convlstm_variants") & (status["profile"] == "quick")].iloc[0]
+    assert (row["seeds"], row["holds"], row["fails"], row["inconclusive"], row["claims_total"]) == (3, 1, 1, 2, 4)
+    lines = status_lines(status)
+    assert len(lines) == len(catalogue())  # the ci run is not a line of its own
+    zhang = lines[lines["table"] == "Table 1"].set_index("paper").loc["Zhang et al. (NeurIPS 2018)"]
+    assert (zhang["run"], zhang["holds"], zhang["fails"], zhang["inconclusive"]) == (
+        "quick, 3 seeds, synthetic",
+        1,
         1,
         2,
     )
-    assert row["claims_failed"] == "B" and row["commit"] == "abc"
-    views = status_view(status)
-    assert list(views) == [
-        "Pigou et al. (IJCV 2018)",
-        "Lakhal et al. (ECCV-W 2018)",
-        "Zhang et al. (NeurIPS 2018)",
-        "Le Roux (2017)",
-        "Borg and Camilleri (ICASSP 2019)",
-    ]
-    assert set(views["Pigou et al. (IJCV 2018)"]["state"]) == {"not built yet"}
-    zhang = views["Zhang et al. (NeurIPS 2018)"].iloc[0]
-    assert (zhang["claims"], zhang["claims not held"]) == ("1 of 2 hold", "B")
-
-
-def test_above_chance():
-    from motion_rnn.report import above_chance
-
-    assert above_chance(50.0, samples=144, num_classes=12)[0]
-    assert not above_chance(9.7, samples=144, num_classes=12)[0]  # 14 of 144 against 12 expected
-    # Five rows tested for their best: a borderline result no longer passes.
-    borderline = above_chance(15.3, samples=144, num_classes=12)
-    assert borderline[0] and not above_chance(15.3, samples=144, num_classes=12, comparisons=5, level=0.001)[0]
+    assert set(lines.loc[lines["paper"] == "Lakhal et al. (ECCV-W 2018)", "state"]) == {"not built yet"}
+    checks = pipeline_checks(status)
+    assert len(checks) == 1 and checks.iloc[0]["claims decided"] == 4
+    card = scorecard([committed, build])
+    assert len(card) == 4 and set(card["profile"]) == {"quick"}  # the ci run's claims are not on the scorecard
+    assert list(card["verdict"]) == ["holds", "fails", "inconclusive", "inconclusive"]

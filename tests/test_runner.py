@@ -16,7 +16,7 @@ import pytest
 
 from motion_rnn.parameters import check_parameters
 from motion_rnn.results import result_paths
-from motion_rnn.runner import TableSpec, judge, read_table, run_table
+from motion_rnn.runner import TableSpec, run_table
 from motion_rnn.sweep import MissingRowsError
 from motion_rnn.train import CheckpointMismatchError
 
@@ -80,15 +80,17 @@ def toy_cells(runs, source, settings):
     return pd.DataFrame({"row": runs["name"], "column": "Loss", "ours": runs["loss"], "unit": ""})
 
 
-def toy_claims(table, facts):
-    from motion_rnn.report import Claim
+def toy_claims(evidence):
+    from motion_rnn.verdicts import compare
 
-    loss = table.set_index("row")["ours"]
     return [
-        Claim(
+        compare(
+            evidence,
             "The larger learning rate ends with the lower loss",
-            loss["lr 0.5"] < loss["lr 0.01"],
-            f"{loss['lr 0.5']:.4f} vs {loss['lr 0.01']:.4f}",
+            ("lr 0.5", "Loss"),
+            ("lr 0.01", "Loss"),
+            lower_is_better=True,
+            digits=4,
         )
     ]
 
@@ -125,11 +127,12 @@ def spec_of(module) -> TableSpec:
     )
 
 
-def params(tmp_path, seed=0, stored_only=False):
+def params(tmp_path, seed=0, stored_only=False, seeds=None):
     return check_parameters(
         profile="ci",
         data="synthetic",
         seed=seed,
+        seeds=seeds,
         device="cpu",
         results_dir=tmp_path / "results",
         stored_only=stored_only,
@@ -233,8 +236,30 @@ def test_a_checkpoint_of_another_row_is_refused(tmp_path, toy):
         run_table(spec_of(toy), params(tmp_path, seed=1), progress=False)
 
 
-def test_claims_file_is_recomputed_from_the_table_file(tmp_path, toy):
-    run = run_table(spec_of(toy), params(tmp_path), progress=False)
+def test_seeds_train_each_row_once_a_seed_and_give_intervals(tmp_path, toy):
+    run = run_table(spec_of(toy), params(tmp_path, seeds=3), progress=False)
+    assert toy.calls["trained"] == 6 and sorted(run.runs["seed"].unique()) == [0, 1, 2]
+    table = run.table.set_index("row")
+    assert (table["seeds"] == 3).all() and (table["seed"] == 0).all()
+    per_seed = run.runs.groupby("name")["loss"].mean()
+    for row in ("lr 0.01", "lr 0.5"):
+        assert table.loc[row, "ours"] == pytest.approx(per_seed[row], rel=1e-9)
+        assert table.loc[row, "low"] < table.loc[row, "ours"] < table.loc[row, "high"]  # t interval across seeds
+    (claim,) = run.claims.itertuples()
+    assert (
+        claim.verdict in ("holds", "fails", "inconclusive")
+        and claim.test == "paired t-test across seeds, 95% t interval"
+    )
+    assert claim.paper_verdict == "holds"  # the toy paper's 0.3 < 0.7
+    # one seed more trains only the new seed's rows
+    again = run_table(spec_of(toy), params(tmp_path, seeds=4), progress=False)
+    assert toy.calls["trained"] == 8 and int(again.runs["reused"].sum()) == 6
+
+
+def test_stored_rows_rebuild_the_claims_file(tmp_path, toy):
+    run_table(spec_of(toy), params(tmp_path, seeds=2), progress=False)
     paths = result_paths(tmp_path / "results", "toy", "table1_toy")
-    again = judge(spec_of(toy), read_table(paths.table), run.sources)
-    assert again.equals(pd.read_csv(paths.claims))
+    written = paths.claims.read_text()
+    again = run_table(spec_of(toy), params(tmp_path, seeds=2, stored_only=True), progress=False)
+    assert toy.calls["trained"] == 4
+    assert again.claims.to_csv(index=False) == written

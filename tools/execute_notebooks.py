@@ -77,6 +77,7 @@ def committed_parameters(notebook: Path) -> dict | None:
     parameters = {
         "profile": provenance["profile"],
         "seed": provenance["seed"],
+        "seeds": provenance.get("seeds", 1),
         "data": provenance["data"],
         "results_dir": COMMITTED,
         "stored_only": True,

@@ -6,16 +6,38 @@ states what the run behind it computed.
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 from IPython.display import Markdown
 
 from motion_rnn.paths import project_root
 from motion_rnn.results import result_paths
 from motion_rnn.runner import TableRun
+from motion_rnn.statistics import BOOTSTRAP_TEST, SEED_TEST
+from motion_rnn.verdicts import CHANCE_LEVEL, FAILS, HOLDS, INCONCLUSIVE, VERDICTS
 
 
 def _profile_words(run: TableRun) -> str:
     data = ", ".join(f"`{label}`" for label in run.descriptions)
-    return f"profile `{run.params.profile}`, data {data}, seed {run.params.seed}"
+    p = run.params
+    seeds = f"seed {p.seed}" if p.seeds == 1 else f"{p.seeds} seeds ({p.seed}-{p.seed + p.seeds - 1})"
+    return f"profile `{p.profile}`, data {data}, {seeds}"
+
+
+def interval_words(run: TableRun) -> str:
+    """How our cells and their intervals were computed."""
+    p = run.params
+    if p.seeds == 1:
+        return (
+            "Each of our cells is one training run (one seed); its 95% interval, where shown, is the bootstrap over "
+            "the test items alone. Comparisons use the paired bootstrap over the test items."
+        )
+    return (
+        f"Each of our cells is the mean over {p.seeds} seeds (each seed trains the network anew on its own draw "
+        f"of the synthetic data); `low`-`high` is its 95% interval: the {BOOTSTRAP_TEST} where the rows keep each "
+        f"test item's outcome, else the {SEED_TEST}. A comparison claim holds only when the paired difference is "
+        "significant in the claimed direction by the same test."
+    )
 
 
 def run_note(run: TableRun) -> Markdown:
@@ -57,19 +79,100 @@ def run_note(run: TableRun) -> Markdown:
             f"({len(run.stale_rows)} of {len(run.runs)} rows); `make results NOTEBOOKS=notebooks/"
             f"{run.spec.paper}/{run.spec.name}.ipynb` retrains them."
         )
+    paragraphs.append(interval_words(run))
     data = "\n".join(f"- `{label}`: {description}" for label, description in run.descriptions.items())
     return Markdown("\n\n".join([*paragraphs, data]))
 
 
-def glue_verdicts(run: TableRun, *, prefix: str = "") -> tuple[int, int]:
-    """Glue the claims' count (``claims_held``, ``claims_total``) and the run's words (``run_words``)."""
+def verdict_counts(claims: pd.DataFrame, column: str = "verdict") -> dict[str, int]:
+    """How many claims hold, fail and are inconclusive."""
+    counts = claims[column].value_counts()
+    return {v: int(counts.get(v, 0)) for v in VERDICTS}
+
+
+def contradictions(run: TableRun) -> list[str]:
+    """The claims that fail on the paper's own numbers: where its table contradicts its text."""
+    return list(run.claims.loc[run.claims["paper_verdict"] == FAILS, "claim"])
+
+
+def glue_verdicts(run: TableRun, *, prefix: str = "") -> dict[str, int]:
+    """Glue the claims' counts (``claims_holds``, ``claims_fails``, ``claims_inconclusive``,
+    ``claims_total``, the same with ``paper_`` for the paper's own numbers), the run's words
+    (``run_words``), the verdicts sentence (``verdicts_sentence``) and the contradictions
+    (``paper_contradictions``)."""
     from myst_nb import glue
 
-    held, total = int(run.claims["holds"].sum()), len(run.claims)
-    glue(f"{prefix}claims_held", held, display=False)
-    glue(f"{prefix}claims_total", total, display=False)
+    ours, paper = verdict_counts(run.claims), verdict_counts(run.claims, "paper_verdict")
+    for verdict in VERDICTS:
+        glue(f"{prefix}claims_{verdict}", ours[verdict], display=False)
+        glue(f"{prefix}paper_claims_{verdict}", paper[verdict], display=False)
+    glue(f"{prefix}claims_total", len(run.claims), display=False)
     glue(f"{prefix}run_words", Markdown(_profile_words(run)), display=False)
-    if run.paper_claims is not None:
-        glue(f"{prefix}paper_claims_held", int(run.paper_claims["holds"].sum()), display=False)
-        glue(f"{prefix}paper_claims_total", len(run.paper_claims), display=False)
-    return held, total
+    glue(f"{prefix}verdicts_sentence", Markdown(verdicts_sentence(run)), display=False)
+    contra = contradictions(run)
+    glue(
+        f"{prefix}paper_contradictions",
+        Markdown(
+            "On its own numbers the paper's table contradicts its text in: " + "; ".join(f"*{c}*" for c in contra) + "."
+            if contra
+            else "On its own numbers the paper's table agrees with every claim it reports the cells of."
+        ),
+        display=False,
+    )
+    return ours
+
+
+def verdicts_sentence(run: TableRun) -> str:
+    """One sentence of the claims' verdicts in this run and on the paper's numbers."""
+    ours, paper = verdict_counts(run.claims), verdict_counts(run.claims, "paper_verdict")
+    reported = sum(paper.values())
+    return (
+        f"**Of {len(run.claims)} claims, {ours[HOLDS]} hold, {ours[FAILS]} fail and {ours[INCONCLUSIVE]} are "
+        f"inconclusive in this run** ({_profile_words(run)}). Decided by the same code on the paper's own numbers "
+        f"(the {reported} claims whose cells it reports): {paper[HOLDS]} hold, {paper[FAILS]} fail, "
+        f"{paper[INCONCLUSIVE]} inconclusive."
+    )
+
+
+def chance_table(run: TableRun) -> pd.DataFrame:
+    """Each network's test against chance (:mod:`motion_rnn.verdicts`): its score, and the one-sided
+    p-value of its score against that of the same predictions by chance."""
+    records = []
+    for label, evidence in run.evidence.items():
+        for (row, column), scores in evidence.scores.items():
+            if scores.chance is None:
+                continue
+            p = evidence.chance_p((row, column))
+            records.append(
+                {
+                    "data": label,
+                    "row": row,
+                    "column": column,
+                    "ours": float(scores.per_seed().mean()),
+                    "by chance": float(np.mean([c.sum() / w.sum() for c, w in zip(scores.chance, scores.weights)])),
+                    "p": p,
+                    "above chance": bool(p < CHANCE_LEVEL),
+                }
+            )
+    return pd.DataFrame(records, columns=["data", "row", "column", "ours", "by chance", "p", "above chance"])
+
+
+def glue_chance(run: TableRun, *, prefix: str = "") -> pd.DataFrame:
+    """Glue how many networks are above chance (``above_chance``, ``networks``) and a sentence
+    (``chance_sentence``); return :func:`chance_table`."""
+    from myst_nb import glue
+
+    table = chance_table(run)
+    above, total = int(table["above chance"].sum()), len(table)
+    glue(f"{prefix}above_chance", above, display=False)
+    glue(f"{prefix}networks", total, display=False)
+    sentence = (
+        f"**{above} of {total} trained networks are above chance** (one-sided test of each network's score "
+        f"against the same predictions scored by chance, p < {CHANCE_LEVEL}, over the seeds and test items)."
+    )
+    if total and above == 0:
+        sentence += " No network has learnt the task in this run, so every claim about accuracy is inconclusive."
+    elif above < total:
+        sentence += " A claim about a network at chance is inconclusive, whatever its numbers."
+    glue(f"{prefix}chance_sentence", Markdown(sentence), display=False)
+    return table

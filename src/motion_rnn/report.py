@@ -6,8 +6,7 @@ code from our table, never written by hand, and carries the numbers it was decid
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,10 +20,13 @@ def paper_vs_ours(paper: pd.DataFrame, ours: pd.DataFrame, *, table: str, params
 
     Returns the contract's tidy results table (:data:`motion_rnn.results.TABLE_COLUMNS`), in the
     paper's order of rows and columns with our extra cells after them. A cell the paper reports
-    but we did not measure keeps ``ours`` empty; a cell we add has ``paper`` empty.
+    but we did not measure keeps ``ours`` empty; a cell we add has ``paper`` empty. ``ours`` may
+    carry ``low``, ``high`` (its 95% interval) and ``seeds`` (how many seeds measured it).
     """
     left = paper.rename(columns={"value": "paper", "unit": "paper_unit"})[["row", "column", "paper", "paper_unit"]]
-    right = ours[["row", "column", "ours", "unit"]]
+    ours = ours.assign(**{c: ours[c] if c in ours else np.nan for c in ("low", "high")})
+    ours = ours.assign(seeds=ours["seeds"] if "seeds" in ours else params.seeds)
+    right = ours[["row", "column", "ours", "low", "high", "seeds", "unit"]]
     merged = left.merge(right, on=["row", "column"], how="outer", sort=False)
     merged["unit"] = merged["unit"].fillna(merged["paper_unit"]).fillna("")
     # Keep the paper's order, then ours.
@@ -38,11 +40,15 @@ def paper_vs_ours(paper: pd.DataFrame, ours: pd.DataFrame, *, table: str, params
     merged["profile"] = params.profile
     merged["data"] = params.data_label
     merged["seed"] = params.seed
+    merged["seeds"] = merged["seeds"].fillna(0).astype(int)
     return merged[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def side_by_side(tidy: pd.DataFrame, columns: Sequence[str] | None = None, *, difference: bool = True) -> pd.DataFrame:
-    """A wide view of a tidy results table: one row a row, and for each column paper | ours | ours − paper."""
+def side_by_side(
+    tidy: pd.DataFrame, columns: Sequence[str] | None = None, *, difference: bool = True, intervals: bool = True
+) -> pd.DataFrame:
+    """A wide view of a tidy results table: one row a row, and for each column paper | ours | ours − paper,
+    with our 95% interval (``95% low``, ``95% high``) where the cell has one."""
     if columns is not None:
         tidy = tidy[tidy["column"].isin(columns)]
     rows = list(dict.fromkeys(tidy["row"]))
@@ -54,6 +60,9 @@ def side_by_side(tidy: pd.DataFrame, columns: Sequence[str] | None = None, *, di
         label = f"{column} ({unit})" if unit else column
         parts[(label, "paper")] = pd.to_numeric(part["paper"], errors="coerce")
         parts[(label, "ours")] = pd.to_numeric(part["ours"], errors="coerce")
+        if intervals and "low" in part and part["low"].notna().any() and (part["low"] != part["high"]).any():
+            parts[(label, "95% low")] = pd.to_numeric(part["low"], errors="coerce")
+            parts[(label, "95% high")] = pd.to_numeric(part["high"], errors="coerce")
         if difference:
             parts[(label, "ours − paper")] = parts[(label, "ours")] - parts[(label, "paper")]
     wide = pd.DataFrame(parts, index=rows)
@@ -62,37 +71,21 @@ def side_by_side(tidy: pd.DataFrame, columns: Sequence[str] | None = None, *, di
     return wide
 
 
-@dataclass(frozen=True)
-class Claim:
-    """One claim of the paper checked on our numbers."""
+def show_claims(frame: pd.DataFrame, *, paper: bool = True):
+    """Claims as a styled table for a notebook: kind, our verdict and the paper's-numbers verdict coloured."""
+    columns = ["claim", "kind", "verdict"] + (["paper_verdict"] if paper else []) + ["detail", "test"]
+    view = frame[columns].rename(columns={"paper_verdict": "on the paper's numbers"})
 
-    claim: str
-    """The paper's claim, in words (quoted or closely paraphrased, with where it is made)."""
-    holds: bool
-    detail: str
-    """Our numbers the verdict was decided on."""
+    def colour(value: str) -> str:
+        return VERDICT_STYLE.get(str(value), "")
 
-    @property
-    def verdict(self) -> str:
-        return "holds" if self.holds else "does not hold"
-
-
-def claims_frame(claims: Iterable[Claim]) -> pd.DataFrame:
-    """The contract's claims table: ``claim, holds, detail``."""
-    return pd.DataFrame(
-        [{"claim": c.claim, "holds": bool(c.holds), "detail": c.detail} for c in claims],
-        columns=["claim", "holds", "detail"],
+    return view.style.map(colour, subset=[c for c in view.columns if c in ("verdict", "on the paper's numbers")]).hide(
+        axis="index"
     )
 
 
-def show_claims(frame: pd.DataFrame):
-    """Claims as a styled table with a verdict column, for display in a notebook."""
-    view = frame.assign(verdict=np.where(frame["holds"], "holds", "does not hold"))[["claim", "verdict", "detail"]]
-
-    def colour(value: str) -> str:
-        return "color: #1a7f37; font-weight: bold" if value == "holds" else "color: #cf222e; font-weight: bold"
-
-    return view.style.map(colour, subset=["verdict"]).hide(axis="index")
+VERDICT_COLOURS = {"holds": "#1a7f37", "fails": "#cf222e", "inconclusive": "#9a6700"}
+VERDICT_STYLE = {k: f"color: {v}; font-weight: bold" for k, v in VERDICT_COLOURS.items()}
 
 
 def format_number(value: float, unit: str = "") -> str:
@@ -101,20 +94,3 @@ def format_number(value: float, unit: str = "") -> str:
         return "n/a"
     text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
     return f"{text}{' ' + unit if unit and unit != '%' else unit}"
-
-
-def above_chance(
-    accuracy_percent: float, *, samples: int, num_classes: int, comparisons: int = 1, level: float = 0.01
-) -> tuple[bool, float]:
-    """Whether an accuracy is better than guessing, by a one-sided binomial test.
-
-    ``accuracy_percent`` of ``samples`` predictions right, against the chance rate
-    ``1 / num_classes``; ``comparisons`` (e.g. the number of rows whose best is tested) divides the
-    level (Bonferroni). Returns ``(above, p_value)``. Accuracy claims made on networks that are not
-    above chance say nothing about the paper's claims; notebooks say so.
-    """
-    from scipy.stats import binomtest
-
-    correct = round(accuracy_percent / 100 * samples)
-    p_value = binomtest(correct, samples, 1 / num_classes, alternative="greater").pvalue
-    return bool(p_value < level / max(comparisons, 1)), float(p_value)

@@ -26,9 +26,11 @@ import pandas as pd
 import torch
 
 from motion_rnn.parameters import RunParameters
+from motion_rnn.verdicts import CLAIM_COLUMNS  # noqa: F401 (the claims file's columns, re-exported)
 
-TABLE_COLUMNS = ["table", "row", "column", "paper", "ours", "unit", "profile", "data", "seed"]
-CLAIM_COLUMNS = ["claim", "holds", "detail"]
+TABLE_COLUMNS = ["table", "row", "column", "paper", "ours", "low", "high", "unit", "profile", "data", "seed", "seeds"]
+"""``ours`` is the mean over ``seeds`` seeds (from ``seed`` on); ``low`` and ``high`` its 95%
+interval (:mod:`motion_rnn.statistics`; empty for a single measurement)."""
 SIGNIFICANT_DIGITS = 10
 """Digits a results table keeps: enough for exact counts in millions (4.718592 M parameters) to
 survive to the digit; the trained metrics are rounded where they are computed."""
@@ -109,6 +111,7 @@ def provenance(params: RunParameters, *, wall_seconds: float, extra: dict | None
         "profile": params.profile,
         "data": params.data_label,
         "seed": params.seed,
+        "seeds": params.seeds,
         "python": platform.python_version(),
         "torch": torch.__version__,
         "motion_rnn": __version__,

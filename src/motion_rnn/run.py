@@ -2,6 +2,7 @@
 
     python -m motion_rnn.run pigou2016/table1_architectures --profile quick --seeds 3
     python -m motion_rnn.run leroux2017 --profile quick --results-dir results   # every table of a paper
+    python -m motion_rnn.run zhang2018 --profile quick --results-dir results --rewrite  # claims only
 
 Each table runs through :func:`motion_rnn.runner.run_table` for each seed, writing the stored rows
 (and the results files) the notebook reads back; rendering the notebook afterwards with the same
@@ -15,7 +16,7 @@ import argparse
 import sys
 import time
 
-from motion_rnn.runner import all_specs, check_table_parameters, run_table
+from motion_rnn.runner import all_specs, check_table_parameters, run_table, write_run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,6 +34,11 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="NAME=VALUE",
         help="a table's own parameter (e.g. standin=smartwatch), given to the tables that have it",
+    )
+    parser.add_argument(
+        "--rewrite",
+        action="store_true",
+        help="train nothing: rewrite the results files from the stored rows with today's claims code",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
@@ -60,10 +66,13 @@ def main(argv: list[str] | None = None) -> int:
             seeds=args.seeds,
             device=args.device,
             results_dir=args.results_dir,
+            stored_only=args.rewrite,
             **own,
         )
         started = time.perf_counter()
         run = run_table(spec, params, progress=not args.quiet, **own)
+        if args.rewrite:
+            write_run(run)
         print(
             f"{key}: {len(run.runs)} rows ({int((~run.runs['reused']).sum())} trained) in "
             f"{time.perf_counter() - started:.0f} s",

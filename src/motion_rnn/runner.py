@@ -31,13 +31,14 @@ from dataclasses import asdict, dataclass, field, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import torch
 
 from motion_rnn.fingerprint import code_fingerprint, digest
 from motion_rnn.parameters import ParameterError, RunParameters, check_parameters
 from motion_rnn.reference import paper_table
-from motion_rnn.report import Claim, claims_frame, paper_vs_ours
+from motion_rnn.report import paper_vs_ours
 from motion_rnn.results import (
     SIGNIFICANT_DIGITS,
     git_commit,
@@ -45,7 +46,9 @@ from motion_rnn.results import (
     write_results,
 )
 from motion_rnn.sources import Source
+from motion_rnn.statistics import ItemScores, Resampler, seed_t_test
 from motion_rnn.sweep import RowContext, run_rows
+from motion_rnn.verdicts import Cell, Claim, Evidence, claims_frame
 
 
 @dataclass(frozen=True)
@@ -66,8 +69,9 @@ class TableSpec:
     """``(row, source, settings, context, params)`` -> the row's results (JSON-encodable)."""
     cells: Callable[[pd.DataFrame, Source, Any], pd.DataFrame]
     """``(runs of one source, source, settings)`` -> our cells, tidy: ``row, column, ours, unit``."""
-    claims: Callable[[pd.DataFrame, Mapping[str, Any]], Sequence[Claim]]
-    """``(our tidy table of one source, its facts)`` -> the paper's claims decided on it."""
+    claims: Callable[[Evidence], Sequence[Claim]]
+    """``(evidence of one data set)`` -> the paper's claims decided on it (:mod:`motion_rnn.verdicts`);
+    called once on our numbers and once on the paper's."""
     table: str = "table1"
     """The paper's name of the table (the results' ``table`` column), and its key in
     :mod:`motion_rnn.reference`."""
@@ -81,11 +85,11 @@ class TableSpec:
     cpu_threads: int | None = None
     """torch's threads while training on the CPU (None: as set). Small recurrent networks run
     faster on one thread than on several that compete."""
-    paper_claims: bool = False
-    """Whether the claims can also be judged on the paper's own numbers (every claim reads only
-    cells the paper reports)."""
     options: tuple[str, ...] = ()
     """Names of the table's own notebook parameters passed to ``load_data`` (e.g. ``standin``)."""
+    scores: Callable[[pd.DataFrame, Source, Any], Mapping[Cell, ItemScores]] | None = None
+    """``(runs of one source at one seed, source, settings)`` -> the outcomes on each test item of
+    the cells that have them (:class:`motion_rnn.statistics.ItemScores`, in the cell's unit)."""
 
     @property
     def key(self) -> str:
@@ -112,8 +116,8 @@ class TableRun:
     table: pd.DataFrame
     """The contract's tidy table, the paper's number beside ours (one block a data set)."""
     claims: pd.DataFrame
-    paper_claims: pd.DataFrame | None
-    """The same claims judged on the paper's own numbers, where they can be."""
+    """One line a claim (:data:`motion_rnn.verdicts.CLAIM_COLUMNS`): its kind, our verdict and the
+    verdict on the paper's own numbers."""
     runs: pd.DataFrame
     """One line a row: its settings, results, ``seconds``, ``reused``, ``stale``, ``commit``."""
     sources: list[dict]
@@ -122,6 +126,8 @@ class TableRun:
     code_fingerprint: str
     options: dict = field(default_factory=dict)
     """The table's own parameters of this run (e.g. ``standin``)."""
+    evidence: dict[str, Evidence] = field(default_factory=dict)
+    """Each data set's label -> what its claims were decided on (cells a seed, outcomes a test item)."""
 
     @property
     def descriptions(self) -> dict[str, str]:
@@ -218,38 +224,41 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
             for source in seed_sources:
                 runs = _run_source(spec, one, settings, source, paths.store, code, commit, progress)
                 all_runs.append(runs)
-                cells.append(spec.cells(runs, source, settings).assign(data=source.label, seed=seed))
-    tables = [
-        paper_vs_ours(
+                scores = dict(spec.scores(runs, source, settings)) if spec.scores is not None else {}
+                cells.append((seed, source.label, spec.cells(runs, source, settings), scores))
+    tables, claims, paper_claims, evidences = [], [], [], {}
+    for source in sources:
+        part = [(seed, frame, scores) for seed, label, frame, scores in cells if label == source.label]
+        ours, per_seed, item_scores = _over_seeds(part)
+        table = paper_vs_ours(
             spec.paper_reference(),
-            _mean_over_seeds(cells, source.label),
+            ours,
             table=spec.table,
             params=replace(params, data=source.label, data_path=None),
         )
-        for source in sources
-    ]
-    # Claims are decided on the numbers as the table file keeps them (:data:`motion_rnn.results.SIGNIFICANT_DIGITS`), so a
-    # claims file can always be recomputed from its table file.
-    table = pd.concat(tables, ignore_index=True).assign(ours=lambda t: t["ours"].map(as_written))
+        # Claims read the numbers as the table file keeps them (:data:`motion_rnn.results.SIGNIFICANT_DIGITS`).
+        table = table.assign(**{c: table[c].map(as_written) for c in ("ours", "low", "high")})
+        tables.append(table)
+        prefix = "" if len(sources) == 1 else f"[{source.label}] "
+        evidence = Evidence(table, item_scores, per_seed, facts=dict(source.facts))
+        evidences[source.label] = evidence
+        mine = list(spec.claims(evidence))
+        on_paper = list(spec.claims(Evidence(table, values="paper", facts=dict(source.facts))))
+        claims += [replace(c, claim=prefix + c.claim) for c in mine]
+        paper_claims += on_paper
     runs = pd.concat(all_runs, ignore_index=True)
-    claims = judge(spec, table, sources)
-    paper_claims = (
-        judge(spec, table[table["data"] == sources[0].label], sources[:1], values="paper")
-        if spec.paper_claims
-        else None
-    )
     run = TableRun(
         spec,
         params,
         settings,
-        table,
-        claims,
-        paper_claims,
+        pd.concat(tables, ignore_index=True),
+        claims_frame(claims, paper_claims),
         runs,
         [s.record() for s in sources],
         time.perf_counter() - started,
         code,
         dict(options),
+        evidences,
     )
     if not params.stored_only:
         write_run(run)
@@ -304,13 +313,55 @@ def _run_source(
     )
 
 
-def _mean_over_seeds(cells: Sequence[pd.DataFrame], label: str) -> pd.DataFrame:
-    """Our cells of one data set: the mean over the seeds of each numeric cell."""
-    frame = pd.concat([c for c in cells if (c["data"] == label).all()], ignore_index=True)
-    keys = ["row", "column", "unit"]
-    numeric = pd.to_numeric(frame["ours"], errors="coerce")
-    frame = frame.assign(ours=numeric)
-    return frame.groupby(keys, sort=False, dropna=False)["ours"].mean().reset_index()
+def _over_seeds(
+    part: Sequence[tuple[int, pd.DataFrame, Mapping[Cell, ItemScores]]],
+) -> tuple[pd.DataFrame, dict[Cell, np.ndarray], dict[Cell, ItemScores]]:
+    """Our cells of one data set over the seeds: the mean of each cell with its 95% interval.
+
+    The interval is the two-level bootstrap over seeds and test items where every seed has the
+    cell's item outcomes, else the t interval across seeds (:mod:`motion_rnn.statistics`); a cell
+    with a single measurement has none. Returns the cells (``row, column, unit, ours, low, high,
+    seeds``), each cell's numbers a seed and its item outcomes over the seeds.
+    """
+    frames = [frame.assign(ours=pd.to_numeric(frame["ours"], errors="coerce")) for _, frame, _ in part]
+    order = list(
+        dict.fromkeys((str(r), str(c), u) for f in frames for r, c, u in zip(f["row"], f["column"], f["unit"]))
+    )
+    values = [
+        {(str(r), str(c)): float(v) for r, c, v in zip(f["row"], f["column"], f["ours"]) if not np.isnan(v)}
+        for f in frames
+    ]
+    resampler = Resampler()
+    records, per_seed, item_scores = [], {}, {}
+    for row, column, unit in order:
+        cell = (row, column)
+        seen = np.array([v[cell] for v in values if cell in v])
+        if len(seen) == 0:
+            records.append({"row": row, "column": column, "unit": unit, "ours": np.nan, "seeds": 0})
+            continue
+        per_seed[cell] = seen
+        if all(cell in scores for _, _, scores in part):
+            item_scores[cell] = ItemScores.stack([scores[cell] for _, _, scores in part])
+            estimate = item_scores[cell].estimate(resampler)
+        else:
+            estimate = seed_t_test(seen)
+        low, high = (estimate.low, estimate.high) if estimate.replicated else (np.nan, np.nan)
+        records.append(
+            {
+                "row": row,
+                "column": column,
+                "unit": unit,
+                "ours": float(seen.mean()),
+                "low": low,
+                "high": high,
+                "seeds": len(seen),
+            }
+        )
+    return (
+        pd.DataFrame(records, columns=["row", "column", "unit", "ours", "low", "high", "seeds"]),
+        per_seed,
+        item_scores,
+    )
 
 
 def as_written(value: Any) -> Any:
@@ -329,25 +380,6 @@ def read_table(path: str | Path) -> pd.DataFrame:
         keep_default_na=False,
         na_values={"paper": [""], "ours": [""]},
     )
-
-
-def judge(
-    spec: TableSpec, table: pd.DataFrame, sources: Sequence[Source | dict], *, values: str = "ours"
-) -> pd.DataFrame:
-    """The claims of ``spec`` decided on ``table``: once per data set, prefixed by its label when there are several.
-
-    ``values="paper"`` decides them on the paper's own numbers instead of ours.
-    """
-    records = [s.record() if isinstance(s, Source) else s for s in sources]
-    claims = []
-    for record in records:
-        part = table[table["data"] == record["label"]]
-        if values == "paper":
-            part = part.assign(ours=part["paper"])
-        for claim in spec.claims(part, record["facts"]):
-            text = claim.claim if len(records) == 1 else f"[{record['label']}] {claim.claim}"
-            claims.append(replace(claim, claim=text, holds=bool(claim.holds)))
-    return claims_frame(claims)
 
 
 def write_run(run: TableRun) -> None:

@@ -15,9 +15,8 @@ from motion_rnn.experiments.leroux2017 import training as T
 from motion_rnn.experiments.leroux2017.settings import PRESETS
 from motion_rnn.parameters import ParameterError, check_parameters
 from motion_rnn.reference import paper_table_wide
-from motion_rnn.report import paper_vs_ours
-from motion_rnn.runner import judge
 from motion_rnn.sweep import RowContext
+from motion_rnn.verdicts import Evidence, claims_frame
 
 TINY = replace(PRESETS["ci"], max_epochs=1, width=0.03, dense_size=8, max_frames=8)
 
@@ -134,70 +133,54 @@ def test_training_set_up_is_the_thesis_s():
 # ---- claims, on crafted numbers --------------------------------------------------------------
 
 
-def check(table, key, values="ours"):
-    """The claims of table ``key`` judged on ``table`` (once per data set), as the runner judges them."""
-    labels = list(dict.fromkeys(table["data"]))
-    return judge(tables.SPECS[key], table, [{"label": label, "facts": {}} for label in labels], values=values)
+def check(table, key):
+    """The claims of table ``key`` decided on the numbers of ``table``'s ``paper`` column, as printed."""
+    return claims_frame(tables.SPECS[key].claims(Evidence(table, values="paper")))
 
 
-def crafted(key, values, tmp_path, data="synthetic"):
-    """A results table whose `ours` are `values(row, column, paper)`."""
-    params = check_parameters(profile="ci", data="synthetic", seed=0, results_dir=tmp_path)
+def crafted(key, values):
+    """The thesis's table ``key`` with its numbers replaced by ``values(row, column, thesis's number)``."""
     paper = tables.reference(key)
     rows = R.TABLE_ROWS[key]()
     paper_of = dict(zip(zip(paper["row"], paper["column"]), paper["value"]))
-    ours = pd.DataFrame(
+    return pd.DataFrame(
         {
             "row": [r.row for r in rows],
             "column": [r.column for r in rows],
-            "ours": [values(r.row, r.column, paper_of.get((r.row, r.column), 70.0)) for r in rows],
-            "unit": "%",
+            "paper": [values(r.row, r.column, paper_of.get((r.row, r.column), 70.0)) for r in rows],
+            "ours": np.nan,
         }
     )
-    return paper_vs_ours(paper, ours, table=key, params=replace(params, data=data))
 
 
 @pytest.mark.parametrize("key", sorted(tables.SPECS))
-def test_claims_as_the_thesis_s_numbers_say(key, tmp_path):
-    table = crafted(key, lambda r, c, p: p, tmp_path)
-    claims = check(table, key)
-    assert len(claims) >= 2 and list(claims.columns) == ["claim", "holds", "detail"]
-    expected_false = {"table8": {"restraining the weights to sum to 1"}}.get(key, set())
-    for claim, holds in zip(claims["claim"], claims["holds"]):
+def test_claims_as_the_thesis_s_numbers_say(key):
+    paper = tables.reference(key).rename(columns={"value": "paper"}).assign(ours=np.nan)
+    claims = check(paper, key)
+    assert len(claims) >= 2 and set(claims["kind"]) <= {"empirical", "ours"}
+    for claim, verdict in zip(claims["claim"], claims["verdict"]):
         # Table 8's "in all the cases" fails on the thesis's own mu = 0.001 column (77.36 < 77.78).
-        assert holds == (not any(s in claim for s in expected_false)), claim
-    # judged on the paper's column, the same verdicts (Table 8's motion row has no thesis cell, so no claim)
-    on_paper = check(table, key, values="paper")["holds"].tolist()
-    assert on_paper == claims["holds"].tolist()[: len(on_paper)]
-    assert len(on_paper) == len(claims) - (key == "table8")
+        expected = "fails" if key == "table8" and "restraining the weights to sum to 1" in claim else "holds"
+        assert verdict == expected, claim
+    # Table 11's comparison with the last-step loss is our hypothesis, and says so.
+    if key == "table11":
+        assert claims["kind"].tolist()[-1] == "ours" and claims["claim"].tolist()[-1].startswith("Ours")
 
 
-def test_claims_turn_with_the_numbers(tmp_path):
+def test_claims_turn_with_the_numbers():
     worse = {
         "Without L2": {"Without early stopping": 80.0, "With early stopping": 70.0},
         "With L2": {"Without early stopping": 70.0, "With early stopping": 65.0},
     }
-    claims = check(crafted("table7", lambda r, c, p: worse[r][c], tmp_path), "table7")
-    assert not claims["holds"].any()
+    assert (check(crafted("table7", lambda r, c, p: worse[r][c]), "table7")["verdict"] == "fails").all()
     layers = {"1": 70, "2": 75, "3": 74, "4": 76, "5": 73, "6": 72, "7": 71, "8": 70}
-    claims = check(crafted("table5", lambda r, c, p: layers[c], tmp_path), "table5").set_index("claim")["holds"]
-    assert not claims.iloc[0] and not claims.iloc[1] and claims.iloc[2]  # 4 layers best; 3 > 1 still
+    verdicts = check(crafted("table5", lambda r, c, p: layers[c]), "table5")["verdict"].tolist()
+    assert verdicts == ["fails", "fails", "holds"]  # 4 layers best; 3 > 1 still
     flat = {"T": 80.0}
-    claims = check(crafted("table12", lambda r, c, p: flat.get(c, 82.0), tmp_path), "table12")
-    assert claims["holds"].tolist() == [False, True]
-
-
-def test_claims_are_judged_per_data_set(tmp_path):
-    both = pd.concat(
-        [
-            crafted("table9", lambda r, c, p: p, tmp_path),
-            crafted("table9", lambda r, c, p: 100 - p, tmp_path, data="smartwatch"),
-        ]
-    )
-    claims = check(both, "table9")
-    assert len(claims) == 6
-    assert claims.loc[claims["claim"].str.startswith("[synthetic]"), "holds"].all()
-    assert not claims.loc[claims["claim"].str.startswith("[smartwatch]"), "holds"].any()
+    verdicts = check(crafted("table12", lambda r, c, p: flat.get(c, 82.0)), "table12")["verdict"].tolist()
+    assert verdicts == ["fails", "holds"]
+    tied = check(crafted("table9", lambda r, c, p: 70.0), "table9")["verdict"].tolist()
+    assert tied == ["inconclusive"] * 3  # ties as printed neither confirm nor refute
 
 
 # ---- data and a tiny run --------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from motion_rnn.experiments.pigou2016.training import train_architecture
 from motion_rnn.models.pigou2016.networks import MODEL_NAMES, build_montalbano_model
 from motion_rnn.parameters import ParameterError, check_parameters
 from motion_rnn.reference import paper_table, paper_table_wide
-from motion_rnn.report import claims_frame, paper_vs_ours
+from motion_rnn.report import paper_vs_ours
 from motion_rnn.sweep import RowContext
+from motion_rnn.verdicts import Evidence, claims_frame, compare
 
 TINY = replace(
     PRESETS["ci"],
@@ -62,8 +63,13 @@ def test_table2_as_the_paper_prints_it():
 FACTS = {"test_gestures": 40, "test_sequences": 4}
 
 
+def printed(table):
+    """Evidence of ``table``'s ``ours`` numbers as printed (no intervals)."""
+    return Evidence(table.assign(paper=pd.to_numeric(table["ours"], errors="coerce")), values="paper", facts=FACTS)
+
+
 def check1(table, facts=FACTS):
-    return claims_frame(pigou_claims.check_claims(table, facts))
+    return claims_frame(pigou_claims.check_claims(printed(table)))
 
 
 def table1_from(
@@ -105,7 +111,9 @@ def test_table1_claims_follow_our_numbers(tmp_path):
         figure3={"rnn_lstm_cells": {"rest_over_move": 0.9}, "temp_conv_lstm": {"rest_over_move": 0.2}},
     )
     claims = check1(as_paper)
-    assert len(claims) == 9 and claims["holds"].all(), claims
+    assert len(claims) == 9 and (claims["verdict"] == "holds").all(), claims
+    # every Jaccard claim shows the false-positive convention beside the challenge's
+    assert claims["detail"].str.contains("false positives counted: holds").sum() == 6
 
     # The order reversed: every ordering claim fails; the cells are still "close" (equal numbers).
     reversed_ = table1_from(
@@ -115,8 +123,11 @@ def test_table1_claims_follow_our_numbers(tmp_path):
         tmp_path,
         figure3={"rnn_lstm_cells": {"rest_over_move": 0.2}, "temp_conv_lstm": {"rest_over_move": 0.9}},
     )
-    holds = check1(reversed_).set_index("claim")["holds"]
-    assert holds.sum() == 1 and holds[[c for c in holds.index if "equally capable" in c]].all()
+    verdicts = check1(reversed_).set_index("claim")["verdict"]
+    assert (verdicts == "holds").sum() == 1 and verdicts[
+        [c for c in verdicts.index if "equally capable" in c]
+    ].item() == "holds"
+    assert (verdicts == "fails").sum() == 8
 
 
 def test_close_means_within_the_stated_margin(tmp_path):
@@ -124,10 +135,10 @@ def test_close_means_within_the_stated_margin(tmp_path):
     flat = dict.fromkeys(MODEL_NAMES, 1.0)
     for lstm, close in ((0.8 + CLOSE_JACCARD - 1e-6, True), (0.8 + CLOSE_JACCARD + 1e-3, False)):
         claims = check1(table1_from({**base, "rnn_lstm_cells": lstm}, flat, flat, tmp_path))
-        assert (
-            claims.set_index("claim")["holds"][[c for c in claims["claim"] if "equally capable" in c]].item() is close
-        )
-    assert len(claims) == 8  # no Figure 3 claim without its data
+        verdict = claims.set_index("claim")["verdict"][[c for c in claims["claim"] if "equally capable" in c]].item()
+        assert verdict == ("holds" if close else "fails")
+    # without Figure 3's data its claim is not decided
+    assert claims["verdict"].iloc[-1] == "inconclusive" and claims["detail"].iloc[-1].startswith("not reported")
 
 
 def test_table2_claims_follow_our_numbers(tmp_path):
@@ -154,7 +165,9 @@ def test_table2_claims_follow_our_numbers(tmp_path):
         )
 
     good = table([0.842, 0.876, 0.906, 0.85])
-    assert claims_frame(pigou_claims.check_table2_claims(good, FACTS))["holds"].all()
+    good_claims = claims_frame(pigou_claims.check_table2_claims(printed(good)))
+    assert (good_claims["verdict"] == "holds").all()
+    assert good_claims["kind"].tolist() == ["empirical", "empirical", "ours", "ours"]
     flags = good[good["column"] == "Crop"].set_index("row")
     assert (
         flags.loc["Temp Conv + LSTM, crop, depth", "paper"] == 1
@@ -164,23 +177,29 @@ def test_table2_claims_follow_our_numbers(tmp_path):
         flags.loc["Chang (2014) (MRF, KNN, PCA, HoG)", "ours"] != flags.loc["Chang (2014) (MRF, KNN, PCA, HoG)", "ours"]
     )
     # The order reversed: depth and the crop hurt; the uncropped RGB input keeps more than 80% of the full one.
-    bad = claims_frame(pigou_claims.check_table2_claims(table([0.5, 0.4, 0.3, 0.6]), FACTS))
-    assert bad["holds"].tolist() == [False, False, False, True]
+    bad = claims_frame(pigou_claims.check_table2_claims(printed(table([0.5, 0.4, 0.3, 0.6]))))
+    assert bad["verdict"].tolist() == ["fails", "fails", "fails", "holds"]
 
 
-def test_claims_of_networks_that_learnt_nothing_say_so(tmp_path):
-    # 40 test gestures, 20 classes: 2 right (5%) is chance; 12 right (30%) is far above it.
-    assert not pigou_claims.learnt_gestures([100.0, 95.0], gestures=40)[0]
-    learnt, p_value = pigou_claims.learnt_gestures([100.0, 70.0], gestures=40)
-    assert learnt and p_value < 1e-4
-    silent = table1_from(
-        dict.fromkeys(MODEL_NAMES, 0.0), dict.fromkeys(MODEL_NAMES, 100.0), dict.fromkeys(MODEL_NAMES, 0.0), tmp_path
-    )
-    assert check1(silent)["detail"].str.endswith(pigou_claims.NOT_INFORMATIVE).all()
-    named = table1_from(
-        dict.fromkeys(MODEL_NAMES, 0.5), dict.fromkeys(MODEL_NAMES, 30.0), dict.fromkeys(MODEL_NAMES, 0.0), tmp_path
-    )
-    assert not check1(named)["detail"].str.contains("not informative").any()
+def test_networks_that_predict_nothing_are_at_chance_and_their_claims_inconclusive():
+    truth = [[0, 10], [3, 20], [0, 10], [5, 20], [0, 10]]  # run lengths: two gestures in 70 frames
+    others = [[[0, 5], [7, 30], [0, 35]], [[0, 12], [2, 25], [0, 13]], [[0, 40], [9, 20], [0, 10]]]
+
+    def row(name, predicted):
+        sequences = [{"predicted": p, "truth": t} for p, t in zip(predicted, [truth] + others)]
+        return pd.Series({"name": name, "sequences": sequences})
+
+    silent = pigou_claims.sequence_scores(row("silent", [[[0, 70]], [[0, 70]], [[0, 50]], [[0, 70]]]))
+    right = pigou_claims.sequence_scores(row("right", [truth] + others))
+    table = pd.DataFrame({"row": ["silent", "right"], "column": "Jaccard Index", "ours": [0.0, 1.0], "paper": np.nan})
+    scores = {("silent", "Jaccard Index"): silent["Jaccard Index"], ("right", "Jaccard Index"): right["Jaccard Index"]}
+    evidence = Evidence(table, scores, {k: v.per_seed() for k, v in scores.items()})
+    assert evidence.chance_p(("silent", "Jaccard Index")) >= 0.01
+    assert evidence.chance_p(("right", "Jaccard Index")) < 0.01
+    assert silent["Jaccard Index"].per_seed()[0] == 0.0 and right["Jaccard Index"].per_seed()[0] == 1.0
+    # the right network beats the silent one, but a claim about a network at chance is not decided
+    claim = compare(evidence, "right beats silent", ("right", "Jaccard Index"), ("silent", "Jaccard Index"))
+    assert claim.verdict == "inconclusive" and "not above chance: silent" in claim.detail
 
 
 def test_metrics_of_perfect_and_empty_predictions():

@@ -1,7 +1,9 @@
 """Zhang et al. Table 1: the experiment's pieces, without training the five networks."""
 
 from dataclasses import replace
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -15,9 +17,11 @@ from motion_rnn.experiments.zhang2018.settings import PRESETS
 from motion_rnn.experiments.zhang2018.training import train_variant
 from motion_rnn.parameters import ParameterError, check_parameters
 from motion_rnn.reference import paper_table
-from motion_rnn.report import claims_frame, paper_vs_ours
+from motion_rnn.report import paper_vs_ours
 from motion_rnn.runner import Source
+from motion_rnn.statistics import classification_scores
 from motion_rnn.sweep import RowContext
+from motion_rnn.verdicts import Evidence, claims_frame
 
 TINY = replace(PRESETS["ci"], epochs=1, train_videos_per_class=2, val_videos_per_class=1, batch_size=8)
 
@@ -39,7 +43,9 @@ FACTS = {"column": "Validating accuracy (Jester)", "num_classes": 12, "validatio
 
 
 def check(table, facts=FACTS):
-    return claims_frame(zhang_claims.check_claims(table, facts))
+    """The claims decided on ``table``'s ``ours`` numbers as printed (no intervals)."""
+    printed = table.assign(paper=pd.to_numeric(table["ours"], errors="coerce"))
+    return claims_frame(zhang_claims.check_claims(Evidence(printed, values="paper", facts=facts)))
 
 
 def fake_table(accuracies: dict[str, float], tmp_path) -> pd.DataFrame:
@@ -52,14 +58,29 @@ def fake_table(accuracies: dict[str, float], tmp_path) -> pd.DataFrame:
 def test_claims_follow_our_numbers(tmp_path):
     as_paper = fake_table({"convlstm": 95.11, "a": 95.08, "b": 94.18, "c": 95.13, "d": 95.10}, tmp_path)
     claims = check(as_paper)
-    assert claims["holds"].all(), claims
-    reversed_ = fake_table({"convlstm": 90.0, "a": 80.0, "b": 95.0, "c": 85.0, "d": 85.0}, tmp_path)
-    claims = check(reversed_).set_index("claim")["holds"]
+    assert (claims["verdict"] == "holds").all(), claims
+    assert claims["kind"].tolist() == ["exact", "exact", "exact", "ours", "empirical", "empirical", "empirical"]
+    reversed_ = fake_table({"convlstm": 90.0, "a": 80.0, "b": 95.0, "c": 92.0, "d": 85.0}, tmp_path)
+    claims = check(reversed_).set_index("claim")["verdict"]
     accuracy_claims = [c for c in claims.index if "accurate" in c or "improve" in c]
-    assert len(accuracy_claims) == 3 and not claims[accuracy_claims].any()
-    assert claims[
-        [c for c in claims.index if c not in accuracy_claims]
-    ].all()  # complexity claims do not depend on training
+    assert len(accuracy_claims) == 3 and (claims[accuracy_claims] == "fails").all()
+    # complexity claims do not depend on training
+    assert (claims[[c for c in claims.index if c not in accuracy_claims]] == "holds").all()
+
+
+def test_networks_at_chance_leave_accuracy_claims_inconclusive():
+    target = np.arange(120) % 12
+    constant = classification_scores(np.zeros(120, int), target)
+    assert constant.per_seed()[0] == pytest.approx(100 / 12)
+    runs = pd.DataFrame(
+        {"kind": ["convlstm", "a", "b", "c", "d"], "items": [{"predicted": [0] * 120, "target": target.tolist()}] * 5}
+    )
+    scores = zhang_claims.item_scores(runs, Source("synthetic", "", "", facts=FACTS), TINY)
+    table = fake_table(dict.fromkeys(["convlstm", "a", "b", "c", "d"], 100 / 12), Path(".")).assign(paper=np.nan)
+    evidence = Evidence(table, scores, {k: v.per_seed() for k, v in scores.items()}, facts=FACTS)
+    claims = claims_frame(zhang_claims.check_claims(evidence))
+    accuracy = claims[claims["kind"] == "empirical"]
+    assert (accuracy["verdict"] == "inconclusive").all() and accuracy["detail"].str.contains("not above chance").all()
 
 
 def test_a_folder_that_is_no_data_set_is_refused_with_the_expected_layouts(tmp_path):

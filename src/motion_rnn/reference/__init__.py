@@ -4,6 +4,12 @@ Each ``<paper>_<table>.csv`` holds one table of one paper in tidy form (``row, c
 unit``), transcribed from the paper (the file named in ``papers.csv``). Notebooks read them
 through :func:`paper_table` and never type a paper's number themselves. ``tables.csv`` is the
 catalogue of every table the book reproduces (built or not), which the status page lists.
+
+Where a file departs from the paper's print, it is said here:
+
+- ``leroux2017_table4.csv``: the bidirectional rows' columns are the *total* units (100-800),
+  where the thesis prints them under "RNN Units per Direction" (50-400), so that each column
+  compares networks of the same size (Sec. 3.1.2).
 """
 
 from __future__ import annotations

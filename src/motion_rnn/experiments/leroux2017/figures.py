@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from motion_rnn.experiments.leroux2017.claims import _wide
+
+def wide(table: pd.DataFrame, values: str) -> pd.DataFrame:
+    """A tidy table's ``values`` (``"ours"``, ``"paper"``, ``"low"``, ``"high"``) as rows x columns, in table order."""
+    rows, columns = list(dict.fromkeys(table["row"])), list(dict.fromkeys(table["column"]))
+    return table.pivot(index="row", columns="column", values=values).reindex(index=rows, columns=columns).astype(float)
 
 
 def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = ""):
     """One panel for the thesis's numbers and one for ours on each data set: accuracy against the
-    table's columns, a line a row. Returns the matplotlib figure."""
+    table's columns, a line a row, ours with its 95% interval. Returns the matplotlib figure."""
     import matplotlib.pyplot as plt
 
     labels = list(dict.fromkeys(table["data"]))
@@ -20,10 +24,17 @@ def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = ""):
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.8), squeeze=False)
     columns = list(dict.fromkeys(table["column"]))
     for ax, (name, part, values) in zip(axes[0], panels):
-        wide = _wide(part, values).reindex(columns=columns)
-        for i, (row, series) in enumerate(wide.iterrows()):
+        means = wide(part, values).reindex(columns=columns)
+        bounds = None
+        if values == "ours" and "low" in part and part["low"].notna().any():
+            bounds = wide(part, "low").reindex(columns=columns), wide(part, "high").reindex(columns=columns)
+        for i, (row, series) in enumerate(means.iterrows()):
             if series.notna().any():
-                ax.plot(range(len(columns)), series.to_numpy(), marker="o", color=f"C{i % 10}", label=row)
+                x = range(len(columns))
+                ax.plot(x, series.to_numpy(), marker="o", color=f"C{i % 10}", label=row)
+                if bounds is not None:
+                    low, high = bounds[0].loc[row].to_numpy(), bounds[1].loc[row].to_numpy()
+                    ax.fill_between(x, low, high, color=f"C{i % 10}", alpha=0.12, linewidth=0)
         ax.set_xticks(
             range(len(columns)),
             columns,

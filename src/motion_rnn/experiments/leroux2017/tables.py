@@ -7,17 +7,15 @@ data; they differ in their rows, the thesis's table and the claims.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
+from motion_rnn.choices import ParameterError, check_choice
 from motion_rnn.experiments.leroux2017 import claims, data, training
 from motion_rnn.experiments.leroux2017.rows import LAST_STEP_SUFFIX, TABLE_ROWS, row_config
 from motion_rnn.experiments.leroux2017.settings import PRESETS, Settings
-from motion_rnn.parameters import ParameterError, check_choice
 from motion_rnn.reference import paper_table
-from motion_rnn.report import Claim
 from motion_rnn.runner import Source, TableSpec
 
 PAPER = "leroux2017"
@@ -65,10 +63,6 @@ def _text_columns(paper: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def judge(key: str, table: pd.DataFrame, facts: Mapping) -> list[Claim]:
-    return claims.CLAIMS[key](claims._wide(table, "ours"))
-
-
 def check_standin(key: str, standin: str | None) -> str | None:
     """The notebook's ``standin`` parameter: one of :data:`.data.STANDINS` for Tables 4-7, or None."""
     if standin is None:
@@ -90,8 +84,8 @@ def _spec(key: str) -> TableSpec:
         rows=functools.partial(rows, key),
         train_row=training.train_row,
         cells=cells,
-        claims=functools.partial(judge, key),
-        paper_claims=True,
+        claims=claims.CLAIMS[key],
+        scores=claims.item_scores,
         cpu_threads=1,
         options=("standin",) if key in WITH_STANDIN else (),
         train_modules=(

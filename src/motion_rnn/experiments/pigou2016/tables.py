@@ -82,6 +82,7 @@ TABLE1 = TableSpec(
     train_row=training.train_architecture,
     cells=table1_cells,
     claims=claims.check_claims,
+    scores=claims.table1_scores,
     train_modules=TRAIN_MODULES,
 )
 TABLE2 = TableSpec(
@@ -94,6 +95,7 @@ TABLE2 = TableSpec(
     train_row=training.train_architecture,
     cells=table2_cells,
     claims=claims.check_table2_claims,
+    scores=claims.table2_scores,
     train_modules=TRAIN_MODULES,
 )
 TABLES = (TABLE1, TABLE2)

@@ -43,6 +43,7 @@ TABLE1 = TableSpec(
     train_row=training.train_variant,
     cells=cells,
     claims=claims.check_claims,
+    scores=claims.item_scores,
     train_modules=("motion_rnn.experiments.zhang2018.training", "motion_rnn.experiments.zhang2018.data"),
 )
 
