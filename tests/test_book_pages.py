@@ -90,7 +90,9 @@ def test_notebook_page_shows_its_table_and_figure(built_book, tmp_path, notebook
         with Image.open(file) as picture:
             assert picture.width > 200 and picture.height > 100, f"{file.name} is too small to be a figure"
     assert not article.select(".output.traceback, .ansi-red-intense-fg"), "the page shows an error"
-    assert "holds" in article.get_text(), "no claim verdicts on the page"
+    text = article.get_text()
+    assert "verdict" in text and any(v in text for v in ("holds", "fails", "inconclusive")), "no claim verdicts"
+    assert "on the paper's numbers" in text, "no verdicts on the paper's own numbers"
     shot = screenshot(page, tmp_path / "page.png", tmp_path)
     assert len(np.unique(np.asarray(shot.convert("L").resize((64, 128))))) > 8, "the page renders blank"
 
@@ -104,7 +106,30 @@ def test_intro_and_status_pages(built_book, tmp_path):
     text = status.get_text()
     for caption in catalogue()["caption"]:
         assert caption.split(":")[0] in text
-    assert "not built yet" in text and "ran" in text
+    assert "not built yet" in text and ("ran" in text or "stale" in text)
+    assert all(word in text for word in ("holds", "fails", "inconclusive", "Pipeline checks"))
+
+
+def test_scorecard_lists_every_committed_claim_sortable_and_plots_verdicts(built_book, tmp_path):
+    import pandas as pd
+
+    from motion_rnn.status import scorecard
+
+    card = scorecard([Path(__file__).resolve().parents[1] / "results"])
+    page = built_book / "book" / "scorecard.html"
+    assert page.exists(), "no scorecard page in the book"
+    dom = render(page, tmp_path)
+    article = dom.find("article") or dom
+    text = article.get_text()
+    assert f"{len(card)} claims" in text
+    # DataTables ran in the browser: a search box to filter, and one line a claim
+    assert article.select("input[type=search]"), "the scorecard cannot be filtered"
+    table = max(article.find_all("table"), key=lambda t: len(t.find_all("tr")))
+    headers = [th.get_text(strip=True) for th in table.find_all("th")]
+    assert {"paper", "table", "claim", "kind", "verdict"} <= set(headers)
+    assert len(table.select("tbody tr")) == len(card) > 0
+    assert set(pd.unique(card["verdict"])) <= {"holds", "fails", "inconclusive", ""}
+    assert [img for img in article.find_all("img") if img.get("src", "").endswith(".png")], "no plot of verdicts"
 
 
 METHODS_PAGES = [Path("book") / paper / "methods.html" for paper in ("pigou2016", "zhang2018", "leroux2017")]

@@ -18,6 +18,7 @@ import papermill
 import pytest
 
 from motion_rnn.results import CLAIM_COLUMNS, TABLE_COLUMNS
+from motion_rnn.verdicts import KINDS, NOT_REPORTED, VERDICTS
 
 from book_paths import CI_EXECUTED, COMMITTED, EXECUTED, NOTEBOOKS, RESULTS, ROOT
 
@@ -51,7 +52,7 @@ def test_source_notebook_follows_the_contract(notebook):
     nb = nbformat.read(ROOT / notebook, as_version=4)
     tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1, "exactly one cell tagged 'parameters'"
-    for name in ("profile", "data", "seed", "device", "results_dir", "stored_only"):
+    for name in ("profile", "data", "seed", "seeds", "device", "results_dir", "stored_only"):
         assert f"{name} =" in tagged[0].source, f"parameters cell lacks {name}"
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "source notebook has stored outputs"
     assert nb.metadata.kernelspec.name == "python3"
@@ -69,7 +70,9 @@ def test_ci_run_of_the_notebook_ran_and_wrote_its_results(ci_runs, notebook):
     assert table["paper"].notna().any() and table["ours"].notna().any()
     # By default every notebook runs on its synthetic data (some add a real stand-in beside it).
     assert set(table["profile"]) == {"ci"} and "synthetic" in set(table["data"]) and set(table["seed"]) == {0}
-    assert len(claims) > 0 and claims["holds"].isin([True, False]).all()
+    assert set(table["seeds"]) <= {0, 1}  # ci trains one seed (0: a cell the paper has and we do not)
+    assert len(claims) > 0 and claims["verdict"].isin(VERDICTS).all() and claims["kind"].isin(KINDS).all()
+    assert claims["paper_verdict"].isin([*VERDICTS, NOT_REPORTED]).all()
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=str)

@@ -136,7 +136,8 @@ def verdicts_sentence(run: TableRun) -> str:
 
 def chance_table(run: TableRun) -> pd.DataFrame:
     """Each network's test against chance (:mod:`motion_rnn.verdicts`): its score, and the one-sided
-    p-value of its score against that of the same predictions by chance."""
+    p-value of its score against that of the same predictions by chance. A network has one cell
+    with a chance score (the table's ``scores`` attach it to one metric of each network)."""
     records = []
     for label, evidence in run.evidence.items():
         for (row, column), scores in evidence.scores.items():

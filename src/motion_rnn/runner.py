@@ -403,6 +403,7 @@ def write_run(run: TableRun) -> None:
         "options": run.options,
         "row_commits": run.commits,
         "rows": rows,
+        "stale_rows": run.stale_rows,
     }
     write_results(
         run.params,

@@ -67,7 +67,8 @@ def collect_status(results_dirs: Sequence[str | Path], *, project_root: str | Pa
                     "claims_total": int(len(claims)),
                     "date": record.get("date", ""),
                     "commit": ", ".join(record.get("row_commits") or [record.get("commit", "")]),
-                    "stale": record.get("code_fingerprint") != current.get(f"{entry.paper}/{entry.table}"),
+                    "stale": record.get("code_fingerprint") != current.get(f"{entry.paper}/{entry.table}")
+                    or bool(record.get("stale_rows")),
                 }
             )
         if not found:

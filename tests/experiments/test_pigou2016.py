@@ -316,3 +316,20 @@ def test_augmentation_benchmark_trains_with_and_without_augmentation(tmp_path):
     losses = [bench.training_loss(splits, TINY, augment=augment, updates=20, seed=0) for augment in (True, False)]
     assert all(np.isfinite(loss) and loss > 0 for loss in losses)
     assert losses[0] != losses[1]  # the same start, other fragments: augmentation changes what is learnt
+
+
+def test_a_sequence_without_gestures_is_scored_as_each_jaccard_convention_says():
+    from motion_rnn.experiments.pigou2016.scoring import from_run_lengths, run_lengths, sequence_jaccards
+
+    silent_truth = np.zeros(50, int)
+    # the challenge's scorer has no score for it (its mean over the ground truth's classes is empty) ...
+    assert sequence_jaccards(np.zeros(50, int), silent_truth) == (None, None)
+    # ... the false-positive convention scores a predicted gesture there as a zero-overlap term
+    false_alarm = np.r_[np.zeros(20, int), np.full(10, 7), np.zeros(20, int)]
+    assert sequence_jaccards(false_alarm, silent_truth) == (None, 0.0)
+    truth = np.r_[np.zeros(10, int), np.full(20, 3), np.zeros(20, int)]
+    assert sequence_jaccards(truth, truth) == (1.0, 1.0)
+    challenge, with_fp = sequence_jaccards(np.where(truth == 0, 7, truth), truth)
+    assert challenge == 1.0 and with_fp == 0.5  # class 7 predicted but absent: one zero term
+    assert from_run_lengths(run_lengths(false_alarm)).tolist() == false_alarm.tolist()
+    assert run_lengths(false_alarm) == [[0, 20], [7, 10], [0, 20]]
