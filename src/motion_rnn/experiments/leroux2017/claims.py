@@ -27,7 +27,9 @@ CELLS = ("Standard RNN", "LSTM", "GRU")
 def item_scores(runs: pd.DataFrame, source, settings) -> dict:
     """Each row's outcome on each test sequence (one seed)."""
     return {
-        (r.row, r.column): classification_scores(r.items["predicted"], r.items["target"]) for r in runs.itertuples()
+        (r.row, r.column): classification_scores(r.items["predicted"], r.items["target"])
+        for r in runs.itertuples()
+        if isinstance(getattr(r, "items", None), dict)  # rows stored before outcomes were kept have none
     }
 
 
