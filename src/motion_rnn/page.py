@@ -27,6 +27,16 @@ def _profile_words(run: TableRun) -> str:
 def interval_words(run: TableRun) -> str:
     """How our cells and their intervals were computed."""
     p = run.params
+    if not any(e.scores for e in run.evidence.values()):
+        return (
+            f"Each of our cells is {'one measurement' if p.seeds == 1 else f'the mean over {p.seeds} seeds'}: these "
+            "rows keep no outcome a test item (they were stored before rows kept them), so "
+            + (
+                "no cell has an interval and no comparison can be significant."
+                if p.seeds == 1
+                else f"intervals and tests are the {SEED_TEST}."
+            )
+        )
     if p.seeds == 1:
         return (
             "Each of our cells is one training run (one seed); its 95% interval, where shown, is the bootstrap over "
@@ -171,7 +181,12 @@ def glue_chance(run: TableRun, *, prefix: str = "") -> pd.DataFrame:
         f"**{above} of {total} trained networks are above chance** (one-sided test of each network's score "
         f"against the same predictions scored by chance, p < {CHANCE_LEVEL}, over the seeds and test items)."
     )
-    if total and above == 0:
+    if total == 0:
+        sentence = (
+            "**No network could be tested against chance**: the rows keep no outcome a test item, so every "
+            "claim about accuracy is inconclusive."
+        )
+    elif above == 0:
         sentence += " No network has learnt the task in this run, so every claim about accuracy is inconclusive."
     elif above < total:
         sentence += " A claim about a network at chance is inconclusive, whatever its numbers."
