@@ -263,3 +263,20 @@ def test_stored_rows_rebuild_the_claims_file(tmp_path, toy):
     again = run_table(spec_of(toy), params(tmp_path, seeds=2, stored_only=True), progress=False)
     assert toy.calls["trained"] == 4
     assert again.claims.to_csv(index=False) == written
+
+
+def test_the_command_line_trains_a_table_and_rewrites_it_from_its_rows(tmp_path, capsys):
+    from motion_rnn.run import main
+
+    results = tmp_path / "results"
+    assert main(["leroux2017/table9_alignment", "--profile", "ci", "--results-dir", str(results), "--quiet"]) == 0
+    paths = result_paths(results, "leroux2017", "table9_alignment")
+    table, claims = paths.table.read_bytes(), paths.claims.read_bytes()
+    assert "4 rows (4 trained)" in capsys.readouterr().err
+    paths.claims.unlink()
+    assert main(["leroux2017/table9_alignment", "--profile", "ci", "--results-dir", str(results), "--rewrite"]) == 0
+    assert "4 rows (0 trained)" in capsys.readouterr().err
+    assert paths.table.read_bytes() == table and paths.claims.read_bytes() == claims
+    with pytest.raises(SystemExit):
+        main(["leroux2017/table99", "--results-dir", str(results)])
+    assert "no table 'leroux2017/table99'" in capsys.readouterr().err

@@ -245,7 +245,7 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
         mine = list(spec.claims(evidence))
         on_paper = list(spec.claims(Evidence(table, values="paper", facts=dict(source.facts))))
         claims += [replace(c, claim=prefix + c.claim) for c in mine]
-        paper_claims += on_paper
+        paper_claims += [replace(c, claim=prefix + c.claim) for c in on_paper]
     runs = pd.concat(all_runs, ignore_index=True)
     run = TableRun(
         spec,

@@ -75,6 +75,9 @@ CLAIM_COLUMNS = ["claim", "kind", "verdict", "paper_verdict", "test", "detail"]
 def claims_frame(claims: Iterable[Claim], paper: Iterable[Claim] | None = None) -> pd.DataFrame:
     """The claims table: one line a claim, with the verdict on the paper's own numbers beside ours."""
     claims = list(claims)
+    paper = None if paper is None else list(paper)
+    if paper is not None and [c.claim for c in paper] != [c.claim for c in claims]:
+        raise ValueError("the claims decided on the paper's numbers are not the same claims as ours")
     on_paper = (
         [NOT_REPORTED if c.detail.startswith(NOT_REPORTED) else c.verdict for c in paper]
         if paper is not None

@@ -176,16 +176,17 @@ def _claims_table8(ev: Evidence) -> list[Claim]:
             _cells(ev, kinds, columns) + [("Without", "mu = 0")],
         ),
     ]
-    if ev.has(MOTION_ROW, "mu = 0"):
-        claims.append(
-            compare(
-                ev,
-                'Skeleton motion alone does less well than positions: "by training on skeleton motion sequence only '
-                '[...] we can reach as high as 75.57%" (Sec. 3.3.2), against 79.2',
-                ("Without", "mu = 0"),
-                (MOTION_ROW, "mu = 0"),
-            )
+    # Decided on every table, also where the row is missing (the thesis's 75.57 is in its text, not
+    # its table): a claim list must be the same on our numbers and on the paper's.
+    claims.append(
+        compare(
+            ev,
+            'Skeleton motion alone does less well than positions: "by training on skeleton motion sequence only '
+            '[...] we can reach as high as 75.57%" (Sec. 3.3.2), against 79.2',
+            ("Without", "mu = 0"),
+            (MOTION_ROW, "mu = 0"),
         )
+    )
     return claims
 
 
@@ -234,7 +235,7 @@ def _claims_table11(ev: Evidence) -> list[Claim]:
             every,
         ),
     ]
-    if len(last) == len(every):
+    if last:
         claims.append(
             compare(
                 ev,
