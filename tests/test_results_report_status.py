@@ -69,7 +69,7 @@ def test_write_table_refuses_missing_columns(tmp_path):
 
 def test_claims_roundtrip_and_display(tmp_path):
     ours = [Claim("A beats B", "empirical", "holds", "1 > 0"), Claim("C beats D", "ours", "inconclusive", "0 ~ 1")]
-    frame = claims_frame(ours, [Claim("A beats B", "empirical", "fails", ""), Claim("C", "ours", "holds", "")])
+    frame = claims_frame(ours, [Claim("A beats B", "empirical", "fails", ""), Claim("C beats D", "ours", "holds", "")])
     assert list(frame.columns) == CLAIM_COLUMNS
     path = write_claims(frame, tmp_path / "c.csv")
     back = pd.read_csv(path)

@@ -200,3 +200,9 @@ def test_seed_t_test():
     estimate = seed_t_test(np.array([1.0, 2.0, 3.0]))
     assert estimate.mean == 2.0 and estimate.low < 2.0 < estimate.high and estimate.test == SEED_TEST
     assert not seed_t_test(np.array([1.0])).replicated
+
+
+def test_claims_on_our_numbers_and_the_paper_s_must_be_the_same_claims():
+    ours = [Claim("a", "empirical", HOLDS, "")]
+    with pytest.raises(ValueError, match="not the same claims"):
+        claims_frame(ours, [Claim("b", "empirical", HOLDS, "")])

@@ -161,6 +161,8 @@ def test_claims_as_the_thesis_s_numbers_say(key):
     for claim, verdict in zip(claims["claim"], claims["verdict"]):
         # Table 8's "in all the cases" fails on the thesis's own mu = 0.001 column (77.36 < 77.78).
         expected = "fails" if key == "table8" and "restraining the weights to sum to 1" in claim else "holds"
+        if "Skeleton motion alone" in claim:
+            expected = "inconclusive"  # its 75.57 is in the thesis's text, not its table: not reported
         assert verdict == expected, claim
     # Table 11's comparison with the last-step loss is our hypothesis, and says so.
     if key == "table11":
