@@ -240,7 +240,8 @@ def compare(
         point, estimate = evidence.difference(plus, minus)
     except MissingCell as error:
         return _missing(text, kind, error)
-    shown = f"{'−' if lower_is_better else ''}difference {_fmt(point, digits)}"
+    # the difference in the claimed direction: positive when the claim's side is ahead
+    shown = f"{'lower' if lower_is_better else 'higher'} by {_fmt(point, digits)}"
     if estimate is None:
         if evidence.on_paper:
             verdict = HOLDS if point > margin else FAILS if point < margin else INCONCLUSIVE
