@@ -25,7 +25,7 @@ table contradicts its text.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -215,6 +215,39 @@ def _fmt(x: float, digits: int) -> str:
     return f"{x:.{digits}f}"
 
 
+def _judge_difference(
+    evidence: Evidence,
+    text: str,
+    kind: str,
+    plus: list[Cell],
+    minus: list[Cell],
+    *,
+    describe: Callable[[float], str],
+    on_interval: Callable[[float, float], str],
+    on_point: Callable[[float], str],
+    digits: int,
+    p_value: bool = False,
+) -> Claim:
+    """A claim about mean(plus) - mean(minus): ``on_interval(low, high)`` decides it on our 95%
+    interval, ``on_point(point)`` on the paper's printed numbers; without an interval (one
+    measurement) it is inconclusive. Gated by chance (:func:`_gate`)."""
+    try:
+        point, estimate = evidence.difference(plus, minus)
+    except MissingCell as error:
+        return _missing(text, kind, error)
+    shown = describe(point)
+    if estimate is None:
+        if evidence.on_paper:
+            return Claim(text, kind, on_point(point), f"paper: {shown}", "as printed")
+        claim = Claim(text, kind, INCONCLUSIVE, f"{shown}; one measurement, no interval", "none")
+        return _gate(evidence, claim, plus + minus)
+    detail = f"{shown} [{_fmt(estimate.low, digits)}, {_fmt(estimate.high, digits)}]"
+    if p_value:
+        detail += f", p = {estimate.p_value:.3g}"
+    claim = Claim(text, kind, on_interval(estimate.low, estimate.high), detail, estimate.test)
+    return _gate(evidence, claim, plus + minus)
+
+
 def compare(
     evidence: Evidence,
     text: str,
@@ -236,24 +269,19 @@ def compare(
     minus = [worse] if isinstance(worse[0], str) else list(worse)
     if lower_is_better:
         plus, minus = minus, plus
-    try:
-        point, estimate = evidence.difference(plus, minus)
-    except MissingCell as error:
-        return _missing(text, kind, error)
-    # the difference in the claimed direction: positive when the claim's side is ahead
-    shown = f"{'lower' if lower_is_better else 'higher'} by {_fmt(point, digits)}"
-    if estimate is None:
-        if evidence.on_paper:
-            verdict = HOLDS if point > margin else FAILS if point < margin else INCONCLUSIVE
-            return Claim(text, kind, verdict, f"paper: {shown}", "as printed")
-        return _gate(
-            evidence,
-            Claim(text, kind, INCONCLUSIVE, f"{shown}; one measurement, no interval", "none"),
-            plus + minus,
-        )
-    verdict = HOLDS if estimate.low > margin else FAILS if estimate.high < margin else INCONCLUSIVE
-    detail = f"{shown} [{_fmt(estimate.low, digits)}, {_fmt(estimate.high, digits)}], p = {estimate.p_value:.3g}"
-    return _gate(evidence, Claim(text, kind, verdict, detail, estimate.test), plus + minus)
+    return _judge_difference(
+        evidence,
+        text,
+        kind,
+        plus,
+        minus,
+        # the difference in the claimed direction: positive when the claim's side is ahead
+        describe=lambda d: f"{'lower' if lower_is_better else 'higher'} by {_fmt(d, digits)}",
+        on_interval=lambda low, high: HOLDS if low > margin else FAILS if high < margin else INCONCLUSIVE,
+        on_point=lambda d: HOLDS if d > margin else FAILS if d < margin else INCONCLUSIVE,
+        digits=digits,
+        p_value=True,
+    )
 
 
 def close(
@@ -268,20 +296,23 @@ def close(
 ) -> Claim:
     """``first`` and ``second`` differ by at most ``tolerance``: holds when the interval of the
     difference lies inside ``[-tolerance, tolerance]``, fails when it lies wholly outside."""
-    try:
-        point, estimate = evidence.difference([first], [second])
-    except MissingCell as error:
-        return _missing(text, kind, error)
-    shown = f"difference {_fmt(point, digits)} (tolerance ±{tolerance:g})"
-    if estimate is None:
-        if evidence.on_paper:
-            return Claim(text, kind, HOLDS if abs(point) <= tolerance else FAILS, f"paper: {shown}", "as printed")
-        return _gate(evidence, Claim(text, kind, INCONCLUSIVE, f"{shown}; one measurement", "none"), [first, second])
-    inside = -tolerance <= estimate.low and estimate.high <= tolerance
-    outside = estimate.low > tolerance or estimate.high < -tolerance
-    verdict = HOLDS if inside else FAILS if outside else INCONCLUSIVE
-    detail = f"{shown} [{_fmt(estimate.low, digits)}, {_fmt(estimate.high, digits)}]"
-    return _gate(evidence, Claim(text, kind, verdict, detail, estimate.test), [first, second])
+
+    def on_interval(low: float, high: float) -> str:
+        if -tolerance <= low and high <= tolerance:
+            return HOLDS
+        return FAILS if low > tolerance or high < -tolerance else INCONCLUSIVE
+
+    return _judge_difference(
+        evidence,
+        text,
+        kind,
+        [first],
+        [second],
+        describe=lambda d: f"difference {_fmt(d, digits)} (tolerance ±{tolerance:g})",
+        on_interval=on_interval,
+        on_point=lambda d: HOLDS if abs(d) <= tolerance else FAILS,
+        digits=digits,
+    )
 
 
 def at_most(
@@ -296,18 +327,17 @@ def at_most(
 ) -> Claim:
     """``first - second <= bound``: holds when the interval's upper end is at most ``bound``,
     fails when its lower end exceeds it."""
-    try:
-        point, estimate = evidence.difference([first], [second])
-    except MissingCell as error:
-        return _missing(text, kind, error)
-    shown = f"difference {_fmt(point, digits)} (bound {bound:g})"
-    if estimate is None:
-        if evidence.on_paper:
-            return Claim(text, kind, HOLDS if point <= bound else FAILS, f"paper: {shown}", "as printed")
-        return _gate(evidence, Claim(text, kind, INCONCLUSIVE, f"{shown}; one measurement", "none"), [first, second])
-    verdict = HOLDS if estimate.high <= bound else FAILS if estimate.low > bound else INCONCLUSIVE
-    detail = f"{shown} [{_fmt(estimate.low, digits)}, {_fmt(estimate.high, digits)}]"
-    return _gate(evidence, Claim(text, kind, verdict, detail, estimate.test), [first, second])
+    return _judge_difference(
+        evidence,
+        text,
+        kind,
+        [first],
+        [second],
+        describe=lambda d: f"difference {_fmt(d, digits)} (bound {bound:g})",
+        on_interval=lambda low, high: HOLDS if high <= bound else FAILS if low > bound else INCONCLUSIVE,
+        on_point=lambda d: HOLDS if d <= bound else FAILS,
+        digits=digits,
+    )
 
 
 def all_of(text: str, parts: Sequence[Claim], *, kind: str | None = None, show: int = 6) -> Claim:
