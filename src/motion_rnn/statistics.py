@@ -127,7 +127,8 @@ class Estimate:
 
 def from_draws(mean: float, draws: np.ndarray) -> Estimate:
     low, high = np.percentile(draws, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
-    p = min(1.0, 2 * min(float(np.mean(draws <= 0)), float(np.mean(draws >= 0))))
+    # two-sided; never below one resample's share (a bootstrap cannot show a smaller p)
+    p = min(1.0, max(2 * min(float(np.mean(draws <= 0)), float(np.mean(draws >= 0))), 1 / len(draws)))
     return Estimate(float(mean), float(low), float(high), p, BOOTSTRAP_TEST)
 
 
