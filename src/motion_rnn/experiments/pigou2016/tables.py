@@ -105,15 +105,20 @@ TABLES = (TABLE1, TABLE2)
 # What the pages draw, read from the stored rows
 
 
+def first_seed(run: TableRun) -> pd.DataFrame:
+    """The rows of the run's first seed: the figures show one trained network a row."""
+    return run.runs[run.runs["seed"] == run.params.seed]
+
+
 def histories(run: TableRun) -> dict[str, pd.DataFrame]:
-    """Row name -> its training history (epoch, losses, accuracies)."""
-    return {r.name: pd.DataFrame(r.history) for r in run.runs.itertuples()}
+    """Row name -> its training history (epoch, losses, accuracies) at the first seed."""
+    return {r.name: pd.DataFrame(r.history) for r in first_seed(run).itertuples()}
 
 
 def figure2(run: TableRun) -> dict:
     """Figure 2: model name -> probabilities ``(T, K)`` over the first test sequence; ``"labels"``
-    -> its ground truth ``(T,)``; ``"sample"`` -> its id."""
-    by_name = run.runs.set_index("name")
+    -> its ground truth ``(T,)``; ``"sample"`` -> its id (networks of the first seed)."""
+    by_name = first_seed(run).set_index("name")
     out = {name: np.asarray(by_name.loc[name, "figure2"]["probabilities"]) for name in MODEL_NAMES}
     out["labels"] = np.asarray(by_name.loc[MODEL_NAMES[0], "figure2"]["labels"])
     out["sample"] = by_name.loc[MODEL_NAMES[0], "figure2"]["sample"]
@@ -122,8 +127,8 @@ def figure2(run: TableRun) -> dict:
 
 def figure3(run: TableRun) -> dict:
     """Figure 3: model name -> its most active map at rest and moving (:func:`.features.figure3_maps`);
-    ``"frames"`` -> the input frames under them."""
-    by_name = run.runs.set_index("name")
+    ``"frames"`` -> the input frames under them (networks of the first seed)."""
+    by_name = first_seed(run).set_index("name")
     out = {name: by_name.loc[name, "figure3"] for name in FIGURE3_MODELS}
     first = out[FIGURE3_MODELS[0]]
     out["frames"] = {

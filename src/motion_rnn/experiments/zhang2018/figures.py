@@ -52,7 +52,7 @@ def table1_figure(result: TableRun, complexity: pd.DataFrame, timing: pd.DataFra
     axes[1, 0].axhline(1, color="grey", lw=0.8)
     axes[1, 0].set_title(f"Measured training-step speed-up vs Mult-Adds ratio ({params.device.type})")
     axes[1, 0].set_ylabel("ConvLSTM / cell")
-    for run in result.runs.itertuples():
+    for run in result.runs[result.runs["seed"] == result.params.seed].itertuples():  # the first seed's networks
         history = pd.DataFrame(run.history)
         axes[1, 1].plot(history["epoch"], 100 * history["val_accuracy"], marker="o", label=CELL_LABELS[run.kind])
     axes[1, 1].set_xlabel("epoch")
