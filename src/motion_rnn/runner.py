@@ -424,6 +424,7 @@ SPEC_MODULES = {
     "pigou2016": "motion_rnn.experiments.pigou2016.tables",
     "zhang2018": "motion_rnn.experiments.zhang2018.tables",
     "leroux2017": "motion_rnn.experiments.leroux2017.tables",
+    "lakhal2018": "motion_rnn.experiments.lakhal2018.tables",
 }
 """Paper -> the module declaring its tables (as ``TABLES``, a tuple of :class:`TableSpec`)."""
 

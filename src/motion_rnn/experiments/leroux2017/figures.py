@@ -11,14 +11,14 @@ def wide(table: pd.DataFrame, values: str) -> pd.DataFrame:
     return table.pivot(index="row", columns="column", values=values).reindex(index=rows, columns=columns).astype(float)
 
 
-def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = ""):
+def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = "", paper_label: str = "thesis (NTU RGB+D)"):
     """One panel for the thesis's numbers and one for ours on each data set: accuracy against the
     table's columns, a line a row, ours with its 95% interval. Returns the matplotlib figure."""
     import matplotlib.pyplot as plt
 
     labels = list(dict.fromkeys(table["data"]))
     first = table[table["data"] == labels[0]]
-    panels = [("thesis (NTU RGB+D)", first, "paper")] + [
+    panels = [(paper_label, first, "paper")] + [
         (f"ours ({label})", table[table["data"] == label], "ours") for label in labels
     ]
     fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels), 3.8), squeeze=False)
