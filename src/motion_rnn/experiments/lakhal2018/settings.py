@@ -21,6 +21,8 @@ class Settings:
     video_side: int = 128  # frames are resized to this shorter side before cropping (C3D: 128 x 171)
     # The feature extractor: C3D at `extractor_width` (1 = the real C3D, 4,096-d fc6).
     extractor_width: float = 1.0
+    # extractor="mobilenet_v2" (TSN-style): frames resized to this side (ImageNet's 224 in full)
+    snippet_side: int = 224
     # Pre-training of the extractor on a separate synthetic source set when no weights are given:
     # videos a class, epochs, batch, learning rate (ours: the paper uses C3D pre-trained on Sports-1M).
     pretrain_videos_per_class: int = 0
@@ -64,6 +66,7 @@ PRESETS = {
         video_frames=20,
         classes_per_category=1,
         extractor_width=1 / 32,
+        snippet_side=32,
         pretrain_videos_per_class=2,
         pretrain_epochs=1,
         pretrain_batch_size=8,
@@ -90,6 +93,7 @@ PRESETS = {
         video_side=40,
         video_frames=48,
         extractor_width=1 / 8,
+        snippet_side=96,
         pretrain_videos_per_class=12,
         pretrain_epochs=8,
         train_videos_per_class=24,

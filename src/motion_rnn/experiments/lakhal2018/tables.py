@@ -209,7 +209,9 @@ def _spec(key: str) -> TableSpec:
         claims=claims.CLAIMS[key],
         scores=functools.partial(item_scores, key),
         cpu_threads=1,
-        options=("standin", "extractor_weights") if key in WITH_STANDIN else ("extractor_weights",),
+        options=("standin", "extractor", "extractor_weights")
+        if key in WITH_STANDIN
+        else ("extractor", "extractor_weights"),
         train_modules=(
             "motion_rnn.experiments.lakhal2018.training",
             "motion_rnn.experiments.lakhal2018.data",
