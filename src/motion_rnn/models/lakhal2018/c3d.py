@@ -123,14 +123,25 @@ class C3D(nn.Module):
     """
 
     def __init__(
-        self, *, num_classes: int = SPORTS1M_CLASSES, width: float = 1.0, in_channels: int = 3, dropout: float = 0.5
+        self,
+        *,
+        num_classes: int = SPORTS1M_CLASSES,
+        width: float = 1.0,
+        in_channels: int = 3,
+        dropout: float = 0.5,
+        batch_norm: bool = False,
     ) -> None:
         super().__init__()
         self.width = width
+        self.batch_norm = batch_norm
         size = in_channels
         for name, channels in C3D_CONVS:
             out = scaled_channels(channels, width)
             self.add_module(name, nn.Conv3d(size, out, kernel_size=3, padding=1))
+            if batch_norm:
+                # ours, off by default: C3D has no normalisation; with it, a small C3D trains from
+                # scratch on a few hundred videos (the Sports-1M weights need batch_norm=False)
+                self.add_module(f"{name}_bn", nn.BatchNorm3d(out))
             if name in _POOLS:
                 pool, kernel, padding = _POOLS[name]
                 self.add_module(pool, C3DMaxPool(kernel, padding))
@@ -148,7 +159,10 @@ class C3D(nn.Module):
             raise ValueError(f"expected clips (B, T, C, H, W), got {tuple(clips.shape)}")
         x = clips.transpose(1, 2)  # (B, C, T, H, W), Conv3d's layout
         for name, _ in C3D_CONVS:
-            x = F.relu(getattr(self, name)(x))
+            x = getattr(self, name)(x)
+            if self.batch_norm:
+                x = getattr(self, f"{name}_bn")(x)
+            x = F.relu(x)
             if name in _POOLS:
                 x = getattr(self, _POOLS[name][0])(x)
         if tuple(x.shape[-3:]) != _POOL5_OUT:  # only for inputs other than 16 x 112 x 112
