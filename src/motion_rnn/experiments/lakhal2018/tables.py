@@ -18,7 +18,7 @@ from motion_rnn.experiments.lakhal2018 import claims, data, training
 from motion_rnn.experiments.lakhal2018.settings import PAPER_DEPTHS, PAPER_TIME_STEPS, PAPER_WIDTHS, PRESETS, Settings
 from motion_rnn.reference import paper_table
 from motion_rnn.runner import Source, TableSpec
-from motion_rnn.statistics import classification_scores
+from motion_rnn.statistics import ItemScores, classification_scores
 
 PAPER = "lakhal2018"
 NAMES = {
@@ -106,8 +106,8 @@ def _late_cells(run) -> list[dict]:
 
 
 def _late_items(run) -> dict:
-    out = {(LATE_ROWS[how], LATE): f["items"] for how, f in run.fusions.items()}
-    out.update({(STREAM_ROWS[s], SINGLE): f["items"] for s, f in run.streams.items()})
+    out = {(LATE_ROWS[how], LATE): run.fusions[how]["items"] for how in LATE_ROWS}
+    out.update({(STREAM_ROWS[s], SINGLE): run.streams[s]["items"] for s in STREAM_ROWS})
     return out
 
 
@@ -163,10 +163,11 @@ def item_scores(key: str, runs: pd.DataFrame, source: Source, settings: Settings
                 out[cell] = classification_scores(items["predicted"], items["target"])
         elif key == "table3":
             items = _final_items(run)
-            predicted, target = np.asarray(items["predicted"]), np.asarray(items["target"])
+            whole = classification_scores(items["predicted"], items["target"])
             for row, mask in per_category(items, source).items():
-                # chance for a subset: predictions shuffled within the subset (same class-frequency logic)
-                out[(row, RES_LSTM)] = classification_scores(predicted[mask], target[mask])
+                # a subset's items keep the chance of the whole test set (the share of *all*
+                # predictions naming their class): shuffling within one class would change nothing
+                out[(row, RES_LSTM)] = ItemScores.of(whole.values[0][mask], chance=whole.chance[0][mask])
         else:
             out[(run.row, run.column)] = classification_scores(run.items["predicted"], run.items["target"])
     return out
