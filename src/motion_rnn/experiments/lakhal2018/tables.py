@@ -186,6 +186,14 @@ def reference(key: str) -> pd.DataFrame:
     return paper.drop(columns="table")
 
 
+def reference_wide(key: str) -> pd.DataFrame:
+    """The paper's table ``key`` laid out as printed (rows and columns in its order), ``-`` where it has no number."""
+    paper = reference(key)
+    rows, columns = list(dict.fromkeys(paper["row"])), list(dict.fromkeys(paper["column"]))
+    wide = paper.pivot(index="row", columns="column", values="value").reindex(index=rows, columns=columns)
+    return wide.map(lambda v: "-" if pd.isna(v) else f"{v:g}")
+
+
 def check_standin(key: str, standin: str | None) -> str | None:
     """The notebook's ``standin`` parameter: one of :data:`.data.STANDINS` for Table 2, or None."""
     if standin is None:
