@@ -387,3 +387,12 @@ def test_unknown_names():
         cnn_codes("resnet50", weights=None)
     with pytest.raises(ValueError, match="layer"):
         cnn_codes("vgg16", "fc2", weights=None)
+
+
+@needs_mobilenet
+def test_half_precision_leaves_the_weights_alone(mobilenet):
+    frames = torch.randint(0, 256, (1, 3, 64, 64), dtype=torch.uint8)
+    before = codes_for_frames(mobilenet, frames, size=64)
+    half = codes_for_frames(mobilenet, frames, size=64, half=True)
+    assert half.dtype == torch.float32 and next(mobilenet.parameters()).dtype == torch.float32
+    torch.testing.assert_close(codes_for_frames(mobilenet, frames, size=64), before)

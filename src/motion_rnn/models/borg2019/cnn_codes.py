@@ -601,7 +601,8 @@ def codes_for_frames(
     the authors' code does (bilinear with antialiasing here, see the module's text), then coded by
     ``extractor``. ``batch_size`` frames are resized and coded at a time, so memory stays bounded by one
     chunk plus the output. ``device``: where the network runs (default: where it is; it is moved there).
-    ``half``: run the network in float16 (for a GPU; off by default, the codes are returned as float32).
+    ``half``: run the network under float16 autocast (for a GPU; off by default; the weights stay float32 and
+    the codes are returned as float32).
     """
     if frames.dim() != 4:
         raise ValueError(f"expected frames (N, C, H, W), got {tuple(frames.shape)}")
@@ -609,8 +610,9 @@ def codes_for_frames(
         raise ValueError("batch_size must be positive")
     if device is not None:
         extractor.to(device)
-    extractor.to(dtype=torch.float16 if half else torch.float32)
     device = next(extractor.parameters()).device
+    # autocast, not .half(): the weights stay float32, so a later full-precision call is unchanged
+    precision = torch.autocast(device.type, dtype=torch.float16, enabled=half)
     out: Tensor | None = None
     for start in range(0, frames.shape[0], batch_size):
         chunk = frames[start : start + batch_size].to(device)
@@ -618,7 +620,8 @@ def codes_for_frames(
         if x.shape[-2:] != (size, size):
             x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False, antialias=True)
             x = x.clamp(0.0, 1.0)
-        codes = extractor.codes(x).float().cpu()
+        with precision:
+            codes = extractor.codes(x).float().cpu()
         if out is None:
             out = torch.empty(frames.shape[0], codes.shape[1])
         out[start : start + codes.shape[0]] = codes
