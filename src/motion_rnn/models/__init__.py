@@ -19,6 +19,9 @@
   (:mod:`~motion_rnn.models.leroux2017.skeleton_transformer`), their inputs
   (:mod:`~motion_rnn.models.leroux2017.skeleton_inputs`) and losses
   (:mod:`~motion_rnn.models.leroux2017.losses`).
+* :mod:`~motion_rnn.models.borg2019`: Borg & Camilleri 2019, "Sign language detection in the wild
+  with recurrent neural networks" (Tables 3-4): the recurrent classifier head on CNN codes, with
+  Keras 2's GRU and LSTM written out (:mod:`~motion_rnn.models.borg2019.head`).
 * :mod:`~motion_rnn.models.layers`: the pieces more than one paper's networks use (channel
   scaling, the initialisation constants and schemes).
 
