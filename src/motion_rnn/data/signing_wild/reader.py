@@ -299,10 +299,10 @@ def folds(video_ids: Iterable[str], k: int = NUM_FOLDS, seed: int = 0) -> dict[s
     """``{video_id: fold}``, folds 0..k-1, whole videos to a fold, balanced by segment count.
 
     ``video_ids`` lists one id a segment (e.g. ``segments(...)["video_id"]``), so a video counts
-    as many times as it has segments. The videos are shuffled with ``seed`` (NumPy's PCG64), then
-    taken from the most segments to the fewest (a stable sort), each to the fold with the fewest
-    segments so far (the lowest index on ties): deterministic, and no fold is more than the
-    largest video's count above another. Sec. 5.1 keeps a video in one fold; the authors' code
+    as many times as it has segments. The videos, sorted by id, are shuffled with ``seed``
+    (NumPy's PCG64) and taken in that order, each to the fold with the fewest segments so far
+    (the lowest index on ties): deterministic, independent of the order of ``video_ids``, and no
+    fold is more than the largest video's count above another. Sec. 5.1 keeps a video in one fold; the authors' code
     split segments, which leaks performers and scenes between folds.
 
     Raises ``ValueError`` for fewer distinct videos than folds.
@@ -314,7 +314,6 @@ def folds(video_ids: Iterable[str], k: int = NUM_FOLDS, seed: int = 0) -> dict[s
     names = sorted(counts.index)
     order = np.random.default_rng(int(seed)).permutation(len(names))
     shuffled = [names[i] for i in order]
-    shuffled.sort(key=lambda v: -int(counts[v]))  # stable: ties keep the shuffled order
     sizes = [0] * k
     assign: dict[str, int] = {}
     for video in shuffled:
