@@ -272,8 +272,8 @@ def test_motion_energy_does_not_single_out_signing(rendered):
 def test_single_frames_of_signing_and_speaking_look_alike(rendered):
     """Performers, rooms and camera come from the same pools in both classes: the mean frames of
     signing and of speaking spans differ no more than those of a random relabelling of the spans
-    usually do, and a nearest-mean rule fitted on half the videos is near chance on the other half.
-    ("Other" is left out: a guitar or a title screen does mark its frames.)"""
+    usually do (with a few dozen spans, which rooms fall in which class moves the means more than
+    the class does). "Other" is left out: a guitar or a title screen does mark its frames."""
     units = list(spans(rendered, "SP"))
     labels = np.array([u[0] for u in units])
     means = np.stack([u[1].mean(0) for u in units])
@@ -287,11 +287,22 @@ def test_single_frames_of_signing_and_speaking_look_alike(rendered):
     shuffled = np.array([distance(rng.permutation(labels)) for _ in range(100)])
     assert (shuffled >= distance(labels)).mean() > 0.1
 
-    fit, held = list(spans(rendered[::2], "SP")), list(spans(rendered[1::2], "SP"))
-    centre = {c: np.concatenate([x for lab, x in fit if lab == c]).mean(0) for c in "SP"}
-    recall = []
-    for c in "SP":
-        x = np.concatenate([x for lab, x in held if lab == c])
-        dist = np.stack([((x - centre[d]) ** 2).mean((1, 2, 3)) for d in "SP"], 1)
-        recall.append((np.array(list("SP"))[dist.argmin(1)] == c).mean())
-    assert np.mean(recall) < 0.7, recall  # balanced accuracy; chance is 0.5
+
+def test_signing_moves_in_holds_and_bursts(rendered):
+    """The designed temporal cue is in the pixels: signing's motion stops at holds between fast
+    movements, so more of its frames are near-still (below half its 2-second window's median
+    frame difference) than those of smooth speaking, exercise, the instrument or writing
+    (clapping's contacts pause too)."""
+    still: dict[str, list[float]] = {a: [] for a in ACTIVITIES}
+    for frames, shots, _ in rendered:
+        diff = np.abs(np.diff(frames.astype(np.float32).mean(-1), axis=0)).mean((1, 2))
+        for shot in shots:
+            k = shot["start"]
+            for act, n in shot["activities"]:
+                for s in range(k + 8, k + n - 58, 50):
+                    window = diff[s : s + 50]
+                    still[act].append(float((window < 0.5 * np.median(window)).mean()))
+                k += n
+    median = {a: np.median(v) for a, v in still.items() if v}
+    for other in ("speak", "exercise", "instrument", "write"):
+        assert median["sign"] > median[other], median
