@@ -2,7 +2,7 @@
 
 One network input of each, at 224 x 224 (Sec. 4.1): ten Farneback fields from 11 frames, HSV-coded
 and stacked to 30 channels; a motion history image of a 5-frame window; a multi-frame difference of a
-5-frame window (:func:`motion_rnn.data.motion.time_encodings`), beside Table 2's forward times
+5-frame window (:func:`motion_rnn.data.motion_images.time_encodings`), beside Table 2's forward times
 (57.8 : 17.1 : 9.7 ms). Table 2 does not say on what hardware, nor whether its times include VGG-16's
 forward pass; ours are the encodings alone, on this machine's CPU.
 
@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 import motion_rnn  # noqa: F401
-from motion_rnn.data.motion import STACKED_FIELDS, TABLE2_FORWARD_MS, camera_pan, time_encodings
+from motion_rnn.data.motion_images import STACKED_FIELDS, TABLE2_FORWARD_MS, camera_pan, time_encodings
 
 SIZE = 224
 

@@ -425,6 +425,7 @@ SPEC_MODULES = {
     "zhang2018": "motion_rnn.experiments.zhang2018.tables",
     "leroux2017": "motion_rnn.experiments.leroux2017.tables",
     "lakhal2018": "motion_rnn.experiments.lakhal2018.tables",
+    "borg2019": "motion_rnn.experiments.borg2019.tables",
 }
 """Paper -> the module declaring its tables (as ``TABLES``, a tuple of :class:`TableSpec`)."""
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from motion_rnn.data.motion import (
+from motion_rnn.data.motion_images import (
     TABLE2_FORWARD_MS,
     camera_pan,
     flow_hsv_stack,
