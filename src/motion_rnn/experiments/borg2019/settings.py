@@ -69,7 +69,10 @@ PRESETS = {
         videos=40,
         video_seconds=60.0,
         video_size=64,
-        max_epochs=120,
+        batch_sizes=(32, 64),
+        lr_drops=1,
+        patience=5,
+        max_epochs=60,
     ),
     "full": Settings(),
 }

@@ -122,7 +122,10 @@ def train_head(
     train_set = _Segments(x[train], y[train])
     result = fit_staged(
         model,
-        lambda batch: DataLoader(train_set, batch_size=batch, shuffle=True, generator=generator),
+        # a last batch of one segment cannot be batch-normalised in training: it is dropped
+        lambda batch: DataLoader(
+            train_set, batch_size=batch, shuffle=True, generator=generator, drop_last=len(train_set) % batch == 1
+        ),
         config=FitConfig(optimizer="adam", lr=settings.lr),
         schedule=StagedSchedule(
             batch_sizes=settings.batch_sizes,

@@ -1,0 +1,150 @@
+"""Borg and Camilleri (2019) Tables 1-5: the experiment's pieces, the claims on the paper's numbers, and a
+tiny cross-validated run through the Signing-in-the-Wild reader and the codes cache."""
+
+from collections import namedtuple
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from motion_rnn.data.signing_wild.synthetic import write_synthetic_signing_wild
+from motion_rnn.experiments.borg2019 import data as D
+from motion_rnn.experiments.borg2019 import features as F
+from motion_rnn.experiments.borg2019 import tables
+from motion_rnn.experiments.borg2019 import training as T
+from motion_rnn.experiments.borg2019.settings import PRESETS
+from motion_rnn.parameters import ParameterError, check_parameters
+from motion_rnn.sources import Source
+from motion_rnn.sweep import RowContext
+from motion_rnn.verdicts import Evidence, claims_frame
+
+TINY = replace(PRESETS["ci"], max_epochs=2)
+
+
+@pytest.fixture()
+def cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTION_RNN_DATA", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def paper(key: str) -> pd.DataFrame:
+    return tables.reference(key).rename(columns={"value": "paper"}).assign(ours=np.nan)
+
+
+def check(table: pd.DataFrame, key: str) -> pd.DataFrame:
+    return claims_frame(tables.SPECS[key].claims(Evidence(table, values="paper")))
+
+
+# ---- the paper's tables and claims ---------------------------------------------------------------
+
+
+def test_reference_tables_as_the_paper_prints_them():
+    t3 = tables.reference("table3").set_index(["row", "column"])["value"]
+    assert t3[("GRU 2 layers", tables.PARAMETERS)] == 3_754_243 and t3[("LSTM 3 layers", tables.LOSS3)] == 0.5714
+    t4 = tables.reference("table4").set_index(["row", "column"])["value"]
+    assert t4[(tables.DROPOUT_ROW, "0.4")] == 0.504 and t4[(tables.RNN_DROPOUT_ROW, "0.3")] == 0.548
+    t5 = tables.reference("table5").set_index(["row", "column"])["value"]
+    assert t5[(tables.BASELINE, tables.PRECISION)] == 69.23  # the row name holds a comma: quoted in the file
+    assert tables.reference_wide("table2").loc["RGB + MHI", "Loss"] == "-"
+
+
+def test_claims_on_the_paper_s_own_numbers():
+    assert check(paper("table1"), "table1")["verdict"].tolist() == ["holds", "holds"]
+    assert check(paper("table2"), "table2")["verdict"].tolist() == ["holds"] * 6
+    assert check(paper("table3"), "table3")["verdict"].tolist() == ["holds"] * 3
+    t4 = check(paper("table4"), "table4")
+    # the proposed model beats every ablation and both best rates are the paper's bold ones
+    assert t4["verdict"].tolist() == ["holds"] * 4
+    assert check(paper("table5"), "table5")["verdict"].tolist() == ["holds"] * 4
+
+
+def test_claims_turn_with_the_numbers():
+    t1 = paper("table1")
+    worse = t1.assign(paper=np.where(t1["column"] == tables.LOSS1, t1["paper"][::-1].to_numpy(), t1["paper"]))
+    assert check(worse, "table1")["verdict"].tolist()[0] == "fails"
+    t3 = paper("table3")
+    # one parameter count off by one: the exact claim fails
+    wrong = t3.assign(
+        paper=np.where(t3["row"].eq("GRU 1 layer") & t3["column"].eq(tables.PARAMETERS), 3_360_260, t3["paper"])
+    )
+    assert check(wrong, "table3")["verdict"].tolist()[0] == "fails"
+
+
+def test_parameter_counts_at_the_paper_s_input_are_the_paper_s():
+    printed = tables.reference("table3").set_index(["row", "column"])["value"]
+    for cell in ("lstm", "gru"):
+        for layers in (1, 2, 3):
+            assert tables.paper_parameters(cell, layers) == printed[(tables.layer_row(cell, layers), tables.PARAMETERS)]
+
+
+# ---- rows -----------------------------------------------------------------------------------------
+
+
+def test_rows_follow_the_paper_s_cells():
+    source = Source("synthetic", "", "f")
+    full = PRESETS["full"]
+    t3 = tables.rows("table3", full, source)
+    assert [(r["cell"], r["layers"]) for r in t3] == [(c, n) for c in ("lstm", "gru") for n in (1, 2, 3)]
+    t4 = tables.rows("table4", full, source)
+    assert {r["folds"] for r in t4} == {"fold2"} and len(
+        t4
+    ) == 1 + 4 + 5 + 5  # the proposed row is both sweeps' best rate
+    assert sorted(r["dropout"] for r in t4 if r["row"] == tables.DROPOUT_ROW) == [0.1, 0.2, 0.3, 0.5, 0.6]
+    assert [r["model"] for r in tables.rows("table5", full, source)] == ["svm", "head", "head", "head"]
+    assert {r["features"] for r in tables.rows("table2", full, source) if r["model"] == "head"} == set(F.STREAMS)
+
+
+def test_backbone_parameters_are_checked(tmp_path):
+    D.check_backbone("mobilenet_v2", None)
+    with pytest.raises(ParameterError, match="'vgg16'"):
+        D.check_backbone("resnet50", None)
+    with pytest.raises(ParameterError, match="needs backbone_weights"):
+        D.check_backbone("vgg16", None)
+    with pytest.raises(ParameterError, match="no such file"):
+        D.check_backbone("vgg16", str(tmp_path / "missing.h5"))
+
+
+def test_decision_fusion_and_signing_precision():
+    row = namedtuple("Row", "items")  # a stored run, as the runner's itertuples gives it
+    first = row({"probabilities": [[0.9, 0.1, 0.0], [0.2, 0.7, 0.1]], "target": [0, 1]})
+    second = row({"probabilities": [[0.1, 0.8, 0.1], [0.1, 0.8, 0.1]], "target": [0, 1]})
+    fused = tables.fuse(first, second)
+    assert fused["items"]["predicted"] == [0, 1] and fused["accuracy"] == 100.0
+    assert fused["loss"] == pytest.approx(-(np.log(0.5) + np.log(0.75)) / 2, rel=1e-4)
+    value, unit, scores = tables.precision_cell({"target": [0, 1, 0, 2], "predicted": [0, 0, 1, 2]})
+    assert value == 50.0 and unit == "%" and scores.per_seed()[0] == pytest.approx(50.0)
+
+
+# ---- a tiny run --------------------------------------------------------------------------------
+
+
+def test_a_tiny_run_through_the_reader_and_the_codes_cache(tmp_path, cache):
+    root = write_synthetic_signing_wild(tmp_path / "sitw", num_videos=4, seconds=8.0, size=32, seed=0)
+    settings = replace(TINY, folds=2)
+    params = check_parameters(profile="ci", data=str(root), seed=0, results_dir=tmp_path / "r")
+    (source,) = D.load_data(params, settings)
+    data = source.payload
+    segments = data.segments
+    # folds hold whole videos
+    assert segments.groupby("video_id")["fold"].nunique().max() == 1 and set(segments["fold"]) == {0, 1}
+    codes = data.codes("rgb")
+    assert codes.shape == (len(segments), 20, 1280) and codes.dtype == np.float32
+    flow = data.codes("flow")
+    assert flow.shape == codes.shape and not np.allclose(flow, codes)
+    assert len(list(cache.rglob("codes-*.npz"))) == 2
+    context = RowContext(key="tiny", checkpoint=tmp_path / "tiny.pt", progress=False)
+    result = T.train_row(tables.rows("table3", settings, source)[4], source, settings, context, params)
+    assert len(result["items"]["predicted"]) == len(segments) and 0 <= result["accuracy"] <= 100
+    assert result["loss"] == pytest.approx(result["log_loss_check"], rel=1e-4)
+    assert result["parameters"]["keras_trainable"] == result["parameters"]["torch_trainable"]
+    # a second load reads the cached codes back: the same numbers
+    (again,) = D.load_data(params, settings)
+    assert np.array_equal(again.payload.codes("rgb"), codes)
+
+
+def test_a_folder_without_annotations_is_refused(tmp_path):
+    (tmp_path / "videos").mkdir()
+    params = check_parameters(profile="ci", data=str(tmp_path), seed=0, results_dir=tmp_path / "r")
+    with pytest.raises(ParameterError, match="annotations"):
+        D.load_data(params, TINY)
