@@ -75,6 +75,7 @@ class SegmentData:
                 side=self.settings.frame_side,
                 fields=self.settings.flow_fields,
                 window=self.settings.motion_window,
+                conv_grid=self.settings.conv_grid,
                 cache_dir=self.cache_dir,
                 data_fingerprint=self.fingerprint,
                 progress=self.progress,

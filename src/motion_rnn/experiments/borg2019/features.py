@@ -110,10 +110,15 @@ def stream_inputs(
     return torch.from_numpy(np.stack(out))
 
 
-def make_extractor(stream: str, layer: str, *, backbone: str, weights, fields: int, window: int) -> CNNCodes:
+def make_extractor(
+    stream: str, layer: str, *, backbone: str, weights, fields: int, window: int, conv_grid: int | None = None
+) -> CNNCodes:
     """The frozen CNN of a stream, its first convolution fitted to the stream's channels."""
     channels = {"rgb": (3, 3), "flow": (3 * fields, 3), "mhi": (1, 1), "diff": (window, 1)}[stream]
-    return cnn_codes(backbone, layer, weights=weights, in_channels=channels[0], channels_per_image=channels[1])
+    grid = conv_grid if (layer == "conv" and backbone != "vgg16") else None
+    return cnn_codes(
+        backbone, layer, weights=weights, in_channels=channels[0], channels_per_image=channels[1], conv_grid=grid
+    )
 
 
 def extract(
@@ -126,6 +131,7 @@ def extract(
     side: int,
     fields: int,
     window: int,
+    conv_grid: int | None = None,
     cache_dir: Path,
     data_fingerprint: str,
     progress: bool = True,
@@ -139,7 +145,9 @@ def extract(
     """
     if stream not in STREAMS:
         raise ValueError(f"stream {stream!r} is not one of {STREAMS}")
-    extractor = make_extractor(stream, layer, backbone=backbone, weights=weights, fields=fields, window=window)
+    extractor = make_extractor(
+        stream, layer, backbone=backbone, weights=weights, fields=fields, window=window, conv_grid=conv_grid
+    )
     provenance = {
         "format_version": FORMAT_VERSION,
         "data": data_fingerprint,
@@ -152,6 +160,8 @@ def extract(
         "fields": int(fields) if stream == "flow" else None,
         "window": int(window) if stream in ("mhi", "diff") else None,
     }
+    if extractor.layer == "conv" and conv_grid is not None and backbone != "vgg16":
+        provenance["conv_grid"] = int(conv_grid)  # only where it applies, so other caches keep their key
     path = Path(cache_dir) / f"codes-{stream}-{layer}-{digest(provenance)}.npz"
     if path.exists():
         with np.load(path, allow_pickle=False) as stored:

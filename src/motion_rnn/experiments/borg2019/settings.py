@@ -21,6 +21,7 @@ class Settings:
     # CNN codes (Sec. 4.1-4.2): the side of the CNN's square input (224 in the paper). The CNN
     # itself is a notebook parameter (`backbone`, `backbone_weights`), not a profile's setting.
     frame_side: int = 224
+    conv_grid: int | None = None  # ours: pool the last feature map to this grid (None: as it is, 7 x 7 at 224)
     flow_fields: int = 10  # "Ten consecutive optical flow fields are stacked together"
     motion_window: int = 5  # "a 5-frame temporal window for MHI and multi-frame differencing"
     # Synthetic "signing in the wild": videos, seconds a video, frame side.
@@ -69,10 +70,11 @@ PRESETS = {
         videos=40,
         video_seconds=60.0,
         video_size=64,
+        conv_grid=2,  # 2 x 2 x 1,280 = 5,120 codes, 4x the pooled ones (VGG-16: 25,088 = 6x fc1's)
         batch_sizes=(32, 64),
         lr_drops=1,
-        patience=5,
-        max_epochs=60,
+        patience=3,
+        max_epochs=30,
     ),
     "full": Settings(),
 }
