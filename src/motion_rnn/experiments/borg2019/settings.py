@@ -74,7 +74,7 @@ PRESETS = {
         batch_sizes=(32, 64),
         lr_drops=1,
         patience=3,
-        max_epochs=30,
+        max_epochs=20,
     ),
     "full": Settings(),
 }
