@@ -228,7 +228,8 @@ def reference_wide(key: str) -> pd.DataFrame:
     paper = reference(key)
     rows_, columns = list(dict.fromkeys(paper["row"])), list(dict.fromkeys(paper["column"]))
     wide = paper.pivot(index="row", columns="column", values="value").reindex(index=rows_, columns=columns)
-    return wide.map(lambda v: "-" if pd.isna(v) else f"{v:g}")
+    # counts to the digit (Table 3's parameters), other numbers as printed
+    return wide.map(lambda v: "-" if pd.isna(v) else f"{v:,.0f}" if v >= 1000 and float(v).is_integer() else f"{v:g}")
 
 
 def _spec(key: str) -> TableSpec:

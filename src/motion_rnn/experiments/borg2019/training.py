@@ -228,7 +228,8 @@ def train_row(config: dict, source: Source, settings: Settings, context: RowCont
         if config["model"] == "svm":
             got = train_svm(x, y, parts, settings, seed)
         else:
-            got = train_head(x, y, parts, config, settings, params, seed, context.progress)
+            # no bar an epoch: a row trains a head a fold and stage, the runner's bar counts the rows
+            got = train_head(x, y, parts, config, settings, params, seed, progress=False)
         probabilities[parts[2]] = got.pop("probabilities")
         summaries.append(got)
     scored = ~np.isnan(probabilities[:, 0])
