@@ -17,6 +17,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 
@@ -53,6 +54,29 @@ def paper_table_wide(paper: str, table: str) -> pd.DataFrame:
     tidy = paper_table(paper, table)
     wide = tidy.pivot(index="row", columns="column", values="value")
     return wide.loc[tidy["row"].unique(), tidy["column"].unique()]
+
+
+def paper_cells(paper: str, table: str) -> pd.DataFrame:
+    """The paper's numbers for one table as a table's cells: ``row, column, value, unit``, the columns as
+    text (a number column such as a dropout rate of 0.1 reads ``"0.1"``, as our cells name it)."""
+    cells = paper_table(paper, table).drop(columns="table")
+    cells["column"] = [f"{c:g}" if isinstance(c, (int, float, np.number)) else str(c) for c in cells["column"]]
+    return cells
+
+
+def _as_printed(value: float) -> str:
+    """A number as a paper prints it: counts to the digit with thousands separators, the rest as written."""
+    if pd.isna(value):
+        return "-"
+    return f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
+
+
+def wide_as_printed(cells: pd.DataFrame) -> pd.DataFrame:
+    """Cells (``row, column, value``) laid out as the paper prints them: rows and columns in its order,
+    ``-`` where it has no number."""
+    rows, columns = list(dict.fromkeys(cells["row"])), list(dict.fromkeys(cells["column"]))
+    wide = cells.pivot(index="row", columns="column", values="value").reindex(index=rows, columns=columns)
+    return wide.map(_as_printed)
 
 
 def papers() -> pd.DataFrame:

@@ -21,7 +21,7 @@ import pandas as pd
 from motion_rnn.experiments.borg2019 import claims, data, training
 from motion_rnn.experiments.borg2019.settings import PAPER_DROPOUT_RATES, PAPER_LAYERS, PRESETS, Settings
 from motion_rnn.models.borg2019.head import SignDetectionHead, torch_parameter_count
-from motion_rnn.reference import paper_table
+from motion_rnn.reference import paper_cells, wide_as_printed
 from motion_rnn.runner import Source, TableSpec
 from motion_rnn.statistics import ItemScores, classification_scores
 
@@ -218,18 +218,12 @@ def item_scores(key: str, runs: pd.DataFrame, source: Source, settings: Settings
 
 def reference(key: str) -> pd.DataFrame:
     """The paper's table ``key`` (tidy), its columns as text."""
-    paper = paper_table(PAPER, key)
-    paper["column"] = [f"{c:g}" if isinstance(c, (int, float, np.number)) else str(c) for c in paper["column"]]
-    return paper.drop(columns="table")
+    return paper_cells(PAPER, key)
 
 
 def reference_wide(key: str) -> pd.DataFrame:
     """The paper's table ``key`` laid out as printed (rows and columns in its order), ``-`` where it has no number."""
-    paper = reference(key)
-    rows_, columns = list(dict.fromkeys(paper["row"])), list(dict.fromkeys(paper["column"]))
-    wide = paper.pivot(index="row", columns="column", values="value").reindex(index=rows_, columns=columns)
-    # counts to the digit (Table 3's parameters), other numbers as printed
-    return wide.map(lambda v: "-" if pd.isna(v) else f"{v:,.0f}" if v >= 1000 and float(v).is_integer() else f"{v:g}")
+    return wide_as_printed(reference(key))
 
 
 def _spec(key: str) -> TableSpec:

@@ -16,7 +16,7 @@ import pandas as pd
 from motion_rnn.choices import ParameterError, check_choice
 from motion_rnn.experiments.lakhal2018 import claims, data, training
 from motion_rnn.experiments.lakhal2018.settings import PAPER_DEPTHS, PAPER_TIME_STEPS, PAPER_WIDTHS, PRESETS, Settings
-from motion_rnn.reference import paper_table
+from motion_rnn.reference import paper_cells, wide_as_printed
 from motion_rnn.runner import Source, TableSpec
 from motion_rnn.statistics import ItemScores, classification_scores
 
@@ -181,17 +181,12 @@ def reference(key: str) -> pd.DataFrame:
         return pd.DataFrame(
             {"row": [r for r, _ in cells_], "column": [c for _, c in cells_], "value": np.nan, "unit": "%"}
         )
-    paper = paper_table(PAPER, key)
-    paper["column"] = [f"{c:g}" if isinstance(c, (int, float, np.number)) else str(c) for c in paper["column"]]
-    return paper.drop(columns="table")
+    return paper_cells(PAPER, key)
 
 
 def reference_wide(key: str) -> pd.DataFrame:
     """The paper's table ``key`` laid out as printed (rows and columns in its order), ``-`` where it has no number."""
-    paper = reference(key)
-    rows, columns = list(dict.fromkeys(paper["row"])), list(dict.fromkeys(paper["column"]))
-    wide = paper.pivot(index="row", columns="column", values="value").reindex(index=rows, columns=columns)
-    return wide.map(lambda v: "-" if pd.isna(v) else f"{v:g}")
+    return wide_as_printed(reference(key))
 
 
 def check_standin(key: str, standin: str | None) -> str | None:
