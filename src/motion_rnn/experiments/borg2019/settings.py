@@ -66,6 +66,7 @@ PRESETS = {
         max_epochs=3,
     ),
     "quick": Settings(
+        folds=3,
         frame_side=112,
         videos=40,
         video_seconds=60.0,
@@ -74,7 +75,7 @@ PRESETS = {
         batch_sizes=(32, 64),
         lr_drops=1,
         patience=3,
-        max_epochs=20,
+        max_epochs=15,
     ),
     "full": Settings(),
 }
