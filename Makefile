@@ -19,7 +19,7 @@ export PATH := $(abspath $(VENV))/bin:$(PATH)
 export OMP_NUM_THREADS ?= 2
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv notebooks ci-notebooks book test unit lint results clean
+.PHONY: venv notebooks ci-notebooks book test unit lint results clean pose-env
 
 venv: $(STAMP)
 
@@ -60,6 +60,23 @@ test: lint book ci-notebooks
 # The committed results of the longer profile (minutes a notebook on a CPU), with provenance.
 results: $(STAMP)
 	$(PY) tools/execute_notebooks.py --profile quick --out _build/quick --results-dir results $(NOTEBOOKS)
+
+# The offline pose estimator of Le Roux's Table 10 (tools/estimate_poses.py), in an environment of
+# its own: MediaPipe's legacy pose solution (its model files ship inside the wheel; 0.10.21 is the
+# last release with it, 0.10.30 has no mp.solutions) pins numpy<2, which must not enter .venv. The
+# packages whose sample videos are the clips of src/motion_rnn/data/resources/estimated_poses/
+# clips.csv are installed --no-deps at the versions that file names; only the videos are used.
+POSE_VENV := .venv-pose
+POSE_STAMP := $(POSE_VENV)/.installed
+POSE_CLIP_PACKAGES := sports2d==0.8.34
+
+pose-env: $(POSE_STAMP)
+
+$(POSE_STAMP):
+	test -x $(POSE_VENV)/bin/python || $(PYTHON) -m venv $(POSE_VENV)
+	$(POSE_VENV)/bin/python -m pip install --quiet mediapipe==0.10.21 opencv-contrib-python==4.11.0.86 numpy==1.26.4
+	$(POSE_VENV)/bin/python -m pip install --quiet --no-deps $(POSE_CLIP_PACKAGES)
+	touch $(POSE_STAMP)
 
 clean:
 	rm -rf _build
