@@ -124,3 +124,19 @@ def test_status_lists_every_table_and_what_ran(params, tmp_path):
     card = scorecard([committed, build])
     assert len(card) == 4 and set(card["profile"]) == {"quick"}  # the ci run's claims are not on the scorecard
     assert list(card["verdict"]) == ["holds", "fails", "inconclusive", "inconclusive"]
+
+
+def test_the_page_says_what_a_seed_changes():
+    from types import SimpleNamespace
+
+    from motion_rnn.page import _seed_words
+    from motion_rnn.runner import all_specs
+
+    specs = all_specs()
+    # Lakhal's and Borg's tables read one data set and one frozen extractor for every seed
+    assert not specs["borg2019/table2_motion_streams"].data_per_seed
+    assert not specs["lakhal2018/table1_time_steps"].data_per_seed
+    assert specs["zhang2018/table1_convlstm_variants"].data_per_seed
+    same = _seed_words(SimpleNamespace(spec=specs["borg2019/table2_motion_streams"]))
+    assert "same data" in same and "own draw" not in same
+    assert "own draw" in _seed_words(SimpleNamespace(spec=specs["leroux2017/table9_alignment"]))

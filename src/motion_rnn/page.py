@@ -24,6 +24,16 @@ def _profile_words(run: TableRun) -> str:
     return f"profile `{p.profile}`, data {data}, {seeds}"
 
 
+def _seed_words(run: TableRun) -> str:
+    """What a seed changes in this table's runs."""
+    if run.spec.data_per_seed:
+        return "each seed trains the network anew on its own draw of the synthetic data"
+    return (
+        "each seed trains the networks anew, from their own initialisation and batch order, on the same data "
+        "and the same frozen features"
+    )
+
+
 def interval_words(run: TableRun) -> str:
     """How our cells and their intervals were computed."""
     p = run.params
@@ -43,8 +53,8 @@ def interval_words(run: TableRun) -> str:
             "the test items alone. Comparisons use the paired bootstrap over the test items."
         )
     return (
-        f"Each of our cells is the mean over {p.seeds} seeds (each seed trains the network anew on its own draw "
-        f"of the synthetic data); `low`-`high` is its 95% interval: the {BOOTSTRAP_TEST} where the rows keep each "
+        f"Each of our cells is the mean over {p.seeds} seeds ({_seed_words(run)}); `low`-`high` is its 95% "
+        f"interval: the {BOOTSTRAP_TEST} where the rows keep each "
         f"test item's outcome, else the {SEED_TEST}. A comparison claim holds only when the paired difference is "
         "significant in the claimed direction by the same test."
     )

@@ -87,6 +87,9 @@ class TableSpec:
     faster on one thread than on several that compete."""
     options: tuple[str, ...] = ()
     """Names of the table's own notebook parameters passed to ``load_data`` (e.g. ``standin``)."""
+    data_per_seed: bool = True
+    """Whether each seed draws its own synthetic data (False: every seed reads the same data and features,
+    and a seed changes only the training's randomness); the pages say which."""
     scores: Callable[[pd.DataFrame, Source, Any], Mapping[Cell, ItemScores]] | None = None
     """``(runs of one source at one seed, source, settings)`` -> the outcomes on each test item of
     the cells that have them (:class:`motion_rnn.statistics.ItemScores`, in the cell's unit)."""

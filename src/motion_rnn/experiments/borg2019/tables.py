@@ -246,6 +246,7 @@ def _spec(key: str) -> TableSpec:
         claims=claims.CLAIMS[key],
         scores=functools.partial(item_scores, key),
         cpu_threads=1,
+        data_per_seed=False,  # one data set and one frozen extractor for every seed (see .data)
         options=("backbone", "backbone_weights"),
         train_modules=(
             "motion_rnn.experiments.borg2019.training",

@@ -213,6 +213,7 @@ def _spec(key: str) -> TableSpec:
         claims=claims.CLAIMS[key],
         scores=functools.partial(item_scores, key),
         cpu_threads=1,
+        data_per_seed=False,  # one data set and one frozen extractor for every seed (see .data)
         options=("standin", "extractor", "extractor_weights")
         if key in WITH_STANDIN
         else ("extractor", "extractor_weights"),
