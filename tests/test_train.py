@@ -4,24 +4,10 @@ import pytest
 import torch
 from torch import nn
 from torch.utils.data import DataLoader, Dataset
+from toy_data import Blobs
 
 from motion_rnn.reproducibility import seed_everything
 from motion_rnn.train import FitConfig, evaluate, fit, make_scheduler
-
-
-class Blobs(Dataset):
-    """Two Gaussian blobs in 4-d; linearly separable."""
-
-    def __init__(self, n: int, seed: int):
-        g = torch.Generator().manual_seed(seed)
-        self.y = torch.arange(n) % 2
-        self.x = torch.randn(n, 4, generator=g) + 3 * self.y[:, None].float()
-
-    def __len__(self):
-        return len(self.y)
-
-    def __getitem__(self, i):
-        return {"features": self.x[i], "label": self.y[i]}
 
 
 def loaders(seed=0):
