@@ -46,7 +46,6 @@ LOSS, ACCURACY, TIME = "Loss", "Accuracy", "Forward time"
 TIMING_KEYS = {"flow": "optical_flow", "mhi": "mhi", "diff": "frame_difference"}
 # Table 3
 PARAMETERS, LOSS3 = "trainable parameters", "Loss (valid. set)"
-TORCH_PARAMETERS = "PyTorch nn.GRU / nn.LSTM parameters (ours)"
 # Table 4
 PROPOSED = "proposed model"
 ABLATIONS = {
