@@ -96,11 +96,12 @@ def _accuracy_cells(runs: pd.DataFrame) -> pd.DataFrame:
 
 def _late_cells(run) -> list[dict]:
     """A late row's cells: each late fusion, and each stream alone (ours)."""
+    # in the tables' fixed order: a row read back from its JSON has its keys sorted
     cells = [
-        {"row": LATE_ROWS[how], "column": LATE, "ours": f["accuracy"], "unit": "%"} for how, f in run.fusions.items()
+        {"row": LATE_ROWS[how], "column": LATE, "ours": run.fusions[how]["accuracy"], "unit": "%"} for how in LATE_ROWS
     ]
     cells += [
-        {"row": STREAM_ROWS[s], "column": SINGLE, "ours": f["accuracy"], "unit": "%"} for s, f in run.streams.items()
+        {"row": STREAM_ROWS[s], "column": SINGLE, "ours": run.streams[s]["accuracy"], "unit": "%"} for s in STREAM_ROWS
     ]
     return cells
 
