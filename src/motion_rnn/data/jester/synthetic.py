@@ -126,6 +126,24 @@ class GestureStyle:
 
 DEFAULT_STYLE = GestureStyle()
 
+PLAIN_STYLE = GestureStyle(
+    stroke_fraction=(0.6, 0.9),
+    hand_radius=(0.15, 0.30),
+    swipe_length=(0.4, 0.55),
+    second_hand_prob=0.0,
+    person_prob=0.0,
+    distractor_prob=0.0,
+    clutter=(0, 0),
+    lighting_gradient=0.1,
+    flicker=0.005,
+    noise_std=(1.0, 2.0),
+)
+"""The gestures alone: larger hands and longer strokes on a plain background, without a person,
+an idle second hand, clutter or crossing objects, and with little lighting change or noise. The
+paired classes still differ only in the direction of the motion (the time-reversal symmetry
+above holds for every style), so what a network must learn is the same; only the distractors
+that cost a small network many epochs are gone."""
+
 
 # ---------------------------------------------------------------------------------------------
 # Motion: every class is a trajectory of hand states (x, y, angle, radius), frames in [0, 1]

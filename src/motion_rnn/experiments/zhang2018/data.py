@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from motion_rnn.choices import ParameterError
 from motion_rnn.data.isogd import IsoGDDataset
 from motion_rnn.data.jester import JesterDataset
-from motion_rnn.data.jester.synthetic import SYNTHETIC_CLASSES, write_synthetic_jester
+from motion_rnn.data.jester.synthetic import DEFAULT_STYLE, PLAIN_STYLE, SYNTHETIC_CLASSES, write_synthetic_jester
 from motion_rnn.experiments.zhang2018.settings import ISOGD_CLASSES, ISOGD_FRAMES, Settings
-from motion_rnn.fingerprint import data_fingerprint, folder_manifest
+from motion_rnn.fingerprint import data_fingerprint, digest, folder_manifest
 from motion_rnn.paths import data_cache_dir
 from motion_rnn.sources import Source
 
@@ -25,21 +26,30 @@ def load_data(params: RunParameters, settings: Settings) -> list[Source]:
     """
     clip = dict(num_frames=settings.num_frames, size=settings.size, seed=params.seed)
     if params.data_path is None:
-        root = data_cache_dir() / "synthetic_jester" / f"{params.profile}-seed{params.seed}"
         generator = dict(
             videos_per_class={"train": settings.train_videos_per_class, "validation": settings.val_videos_per_class},
             num_frames=settings.video_frames,
             size=settings.video_size,
             seed=params.seed,
         )
-        write_synthetic_jester(root, **generator)
+        styles = {"scene": DEFAULT_STYLE, "plain": PLAIN_STYLE}
+        if settings.style not in styles:
+            raise ParameterError(f"style={settings.style!r} is not one of {', '.join(map(repr, styles))}")
+        style = styles[settings.style]
+        folder = f"{params.profile}-seed{params.seed}"
+        if settings.style != "scene":  # the scene style's sets keep the folder and fingerprint they had
+            generator["style"] = {"name": settings.style, **asdict(style)}
+            folder += f"-{digest(generator, 8)}"
+        root = data_cache_dir() / "synthetic_jester" / folder
+        write_synthetic_jester(root, **{k: v for k, v in generator.items() if k != "style"}, style=style)
         train, val = (
             JesterDataset(root, "train", train=True, **clip),
             JesterDataset(root, "validation", train=False, **clip),
         )
         description = (
             f"synthetic gestures in Jester's layout ({len(SYNTHETIC_CLASSES)} classes, "
-            f"{settings.train_videos_per_class}/{settings.val_videos_per_class} videos a class for "
+            + ("on a plain background, " if settings.style == "plain" else "")
+            + f"{settings.train_videos_per_class}/{settings.val_videos_per_class} videos a class for "
             "train/validation)"
         )
         return [

@@ -27,6 +27,12 @@ class Settings:
     final_lr: float = 1e-6
     momentum: float = 0.9  # SGD with momentum (authors' code)
     weight_decay: float = 0.0
+    # MobileNet's blocks: Howard et al.'s unit (BN and ReLU6 after the depthwise convolution too)
+    # or the authors' code's Keras SeparableConv2D (depthwise then pointwise, one BN and ReLU6).
+    mobilenet_norm_after_depthwise: bool = True
+    # Synthetic data only: "scene" (a person, clutter, crossing objects, lighting changes) or
+    # "plain" (the gestures on a plain background), see motion_rnn.data.jester.synthetic.
+    style: str = "scene"
     # Synthetic data only: videos a class in train / validation, frames written per video, frame side.
     train_videos_per_class: int = 400
     val_videos_per_class: int = 100
@@ -59,18 +65,26 @@ PRESETS = {
         timing_steps=2,
         timing_repeats=2,
     ),
+    # quick: a network a CPU trains to well above chance in about 5 minutes a row. Two changes
+    # from the paper's set-up make that possible (measured on the plain style, 12 classes,
+    # 720 training videos): the authors' code's SeparableConv2D blocks, because nine of
+    # Howard's units in a row (18 BN-ReLU6 layers, no shortcut) stay at chance for 10 epochs
+    # where the SeparableConv2D form reaches 66% validation accuracy; and the plain style,
+    # because on the scene style Res3D memorises 480 videos (73% training, chance validation).
     "quick": Settings(
         size=32,
         num_frames=16,
         width=1 / 4,
         convlstm_channels=64,
-        batch_size=16,
-        epochs=12,
+        batch_size=8,
+        epochs=10,
         optimizer="adam",
-        lr=2e-3,
-        final_lr=2e-5,
-        train_videos_per_class=40,
-        val_videos_per_class=12,
+        lr=1e-3,
+        final_lr=1e-5,
+        mobilenet_norm_after_depthwise=False,
+        style="plain",
+        train_videos_per_class=60,
+        val_videos_per_class=24,
         video_frames=24,
         video_size=36,
         timing_batch=2,

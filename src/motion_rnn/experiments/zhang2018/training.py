@@ -35,6 +35,7 @@ def train_variant(row: Mapping, source: Source, settings: Settings, context: Row
         width=settings.width,
         convlstm_channels=settings.convlstm_channels,
         scale_convlstm_with_width=False,
+        mobilenet_norm_after_depthwise=settings.mobilenet_norm_after_depthwise,
     )
     train_loader = DataLoader(
         train_set,
