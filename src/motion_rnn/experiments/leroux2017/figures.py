@@ -55,3 +55,49 @@ def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = "", paper_
         fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.08 + 0.045 * ((len(names) - 1) // 4), 1, 1))
     return fig
+
+
+def plot_estimated_clips(run, folder=None, *, frames: int = 5, seed: int | None = None):
+    """Figure 15 of the thesis, on our clips: each clip's estimated 2D skeletons (2D tracking and 3D
+    temporal smoothing) at ``frames`` evenly spaced frames, with its true class and each
+    selection's prediction (of the first seed's network, or ``seed``'s). Returns the figure."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from motion_rnn.data.estimated_poses import ESTIMATED_POSES_DIR, read_estimated, track_2d, viterbi_smoothing
+    from motion_rnn.data.pose import BONES_13
+
+    folder = ESTIMATED_POSES_DIR if folder is None else folder
+    runs = run.runs if seed is None else run.runs[run.runs["seed"] == seed]
+    row = runs.iloc[0]
+    names = run.facts["class_names"]
+    clips = row["clip_ids"]
+    selections = {"2D tracking": track_2d, "3D temporal smoothing": viterbi_smoothing}
+    fig, axes = plt.subplots(len(clips), 1, figsize=(2.0 * frames, 2.9 * len(clips)), squeeze=False)
+    colours = {"2D tracking": "tab:blue", "3D temporal smoothing": "tab:orange"}
+    for ax, (i, clip) in zip(axes[:, 0], enumerate(clips)):
+        hyp = read_estimated(f"{folder}/{clip}.npz")
+        picks = {name: select(hyp) for name, select in selections.items()}
+        when = np.linspace(0, hyp.num_frames - 1, frames).round().astype(int)
+        for k, t in enumerate(when):
+            for name, picked in picks.items():
+                xy = picked.image[t] + np.array([k * 1.1, 0.0])  # frames side by side
+                for a, b in BONES_13:
+                    ax.plot(*xy[[a, b]].T, color=colours[name], lw=1.4, alpha=0.8)
+                ax.plot(*xy[0], "o", color=colours[name], ms=4)
+            ax.text(k * 1.1 + 0.5, 1.02, f"frame {t}", ha="center", va="bottom", fontsize=8)
+        outcome = row["selections"]
+        true = names[outcome["2D tracking"]["target"][i]]
+        said = "; ".join(
+            f"{name}: {names[outcome[name]['predicted'][i]]} ({'right' if outcome[name]['predicted'][i] == outcome[name]['target'][i] else 'wrong'})"
+            for name in selections
+        )
+        ax.set_title(f"{clip}: truth {true!r}; {said}", fontsize=9, loc="left")
+        ax.set_xlim(-0.05, frames * 1.1)
+        ax.set_ylim(1.12, -0.05)  # image y points down
+        ax.set_aspect("equal")
+        ax.axis("off")
+    handles = [plt.Line2D([], [], color=c, label=n) for n, c in colours.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    return fig

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from motion_rnn.choices import ParameterError, check_choice
-from motion_rnn.experiments.leroux2017 import claims, data, training
+from motion_rnn.experiments.leroux2017 import claims, data, training, transfer
 from motion_rnn.experiments.leroux2017.rows import LAST_STEP_SUFFIX, TABLE_ROWS, row_config
 from motion_rnn.experiments.leroux2017.settings import PRESETS, Settings
 from motion_rnn.reference import paper_table
@@ -98,4 +98,5 @@ def _spec(key: str) -> TableSpec:
 
 SPECS = {key: _spec(key) for key in NAMES}
 """The thesis's table (``"table4"``, ...) -> its specification."""
-TABLES = tuple(SPECS.values())
+TABLES = (*SPECS.values(), transfer.SPEC)
+"""Every table of the thesis the book builds: the eight above and Table 10 (:mod:`.transfer`)."""
