@@ -11,7 +11,8 @@ from motion_rnn.data.deepmimic import DEEPMIMIC_DIR, forward_kinematics, read_mo
 from motion_rnn.data.estimated_poses import ESTIMATED_POSES_DIR
 from motion_rnn.data.ntu.synthetic import write_synthetic_ntu
 from motion_rnn.data.pose import BONES_13
-from motion_rnn.experiments.leroux2017 import transfer
+from motion_rnn.experiments.leroux2017 import tables, transfer
+from motion_rnn.experiments.leroux2017.claims import claims_table10
 from motion_rnn.experiments.leroux2017.settings import PRESETS
 from motion_rnn.parameters import ParameterError, check_parameters
 from motion_rnn.reference import paper_table_wide
@@ -34,7 +35,7 @@ def jump():
 def test_the_thesis_table_and_the_spec_in_the_book():
     paper = paper_table_wide("leroux2017", "table10")
     assert list(paper["Accuracy"]) == [1.7, 10, 13.3]
-    assert all_specs()["leroux2017/table10_estimated_poses"] is transfer.SPEC
+    assert all_specs()["leroux2017/table10_estimated_poses"] is tables.TABLE10
     assert transfer.rows(TINY, None)[0]["joints"] == 13 and transfer.rows(TINY, None)[0]["align"] is True
 
 
@@ -91,22 +92,22 @@ def test_claims_in_all_three_outcomes():
     right = [100.0] * 12
     mixed = [100.0, 0.0] * 6
     wrong = [0.0] * 12
-    beats, smoothing = transfer.claims(_evidence(right, right, clips=12))
+    beats, smoothing = claims_table10(_evidence(right, right, clips=12))
     assert (beats.verdict, smoothing.verdict) == (HOLDS, HOLDS)  # equal: no gain at all
-    beats, smoothing = transfer.claims(_evidence(mixed, right, clips=12))
+    beats, smoothing = claims_table10(_evidence(mixed, right, clips=12))
     assert beats.verdict == HOLDS  # 50% and 100% both beat a 1-in-14 guess
     assert smoothing.verdict == FAILS  # smoothing gains 50 points, far more than one clip in 30
     # a network at chance decides nothing about itself (the verdicts' rule), even far below a guess
-    beats, _ = transfer.claims(_evidence(wrong, right, clips=12))
+    beats, _ = claims_table10(_evidence(wrong, right, clips=12))
     assert beats.verdict == INCONCLUSIVE and "not above chance" in beats.detail
     # the same numbers on two clips decide nothing
-    assert {c.verdict for c in transfer.claims(_evidence(right[:2], right[:2], clips=2))} == {INCONCLUSIVE}
+    assert {c.verdict for c in claims_table10(_evidence(right[:2], right[:2], clips=2))} == {INCONCLUSIVE}
     # a network no better than its own bias (it names the clips' class for everything) is at chance
-    assert transfer.claims(_evidence(right, right, clips=12, chance=100.0))[0].verdict == INCONCLUSIVE
+    assert claims_table10(_evidence(right, right, clips=12, chance=100.0))[0].verdict == INCONCLUSIVE
 
 
 def test_claims_on_the_thesis_numbers():
-    on_paper = transfer.claims(Evidence(_evidence([100.0], [100.0], clips=1).table, values="paper"))
+    on_paper = claims_table10(Evidence(_evidence([100.0], [100.0], clips=1).table, values="paper"))
     assert [c.verdict for c in on_paper] == [HOLDS, HOLDS]  # 10 and 13.3 beat 1.7; 3.3 points is one clip in 30
 
 
@@ -144,7 +145,7 @@ def test_bad_clip_folders_are_refused(tmp_path):
 def test_a_tiny_run_end_to_end(tmp_path, monkeypatch):
     monkeypatch.setenv("MOTION_RNN_DATA", str(tmp_path / "data"))
     root = write_synthetic_ntu(tmp_path / "ntu", performances_per_class=3, seed=1, num_classes=3)
-    spec = replace(transfer.SPEC, presets={"ci": TINY})
+    spec = replace(tables.TABLE10, presets={"ci": TINY})
     params = check_table_parameters(spec, profile="ci", data=str(root), seed=0, results_dir=tmp_path / "r", clips=None)
     result = run_table(spec, params, progress=False, clips=None)
     table = result.table.set_index("row")["ours"]

@@ -7,13 +7,14 @@ numbers) and returns its claims. Cells are ``(row, column)`` of the thesis's tab
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from itertools import combinations
 
 import pandas as pd
 
 from motion_rnn.experiments.leroux2017.rows import LAST_STEP_SUFFIX, MOTION_ROW
 from motion_rnn.statistics import classification_scores
-from motion_rnn.verdicts import Claim, Evidence, all_of, any_of, at_most, best_of, close, compare
+from motion_rnn.verdicts import INCONCLUSIVE, Claim, Evidence, all_of, any_of, at_most, best_of, close, compare
 
 ROUGHLY_SAME = 2.0
 """Ours: the spread in accuracy points that "stays roughly the same" allows (the thesis's is under 1)."""
@@ -276,3 +277,44 @@ CLAIMS: dict[str, Callable[[Evidence], list[Claim]]] = {
     "table11": _claims_table11,
     "table12": _claims_table12,
 }
+
+
+# ---- Table 10 -----------------------------------------------------------------------------------
+
+TABLE10_MIN_CLIPS = 10
+"""Ours: fewer test clips than this decide no claim (each clip moves the accuracy by 100 / clips points)."""
+TABLE10_NOT_MUCH = 100 / 30
+"""Ours: "does not bring much improvement" allows a gain of one clip in the thesis's 30 (3.3 points)."""
+
+
+def claims_table10(ev: Evidence) -> list[Claim]:
+    """Sec. 4.2.3's claims about Table 10 (rows and column of :mod:`.transfer`)."""
+    from motion_rnn.experiments.leroux2017.transfer import COLUMN, RANDOM, SELECTIONS
+
+    beats = [compare(ev, f"{row} vs random", (row, COLUMN), (RANDOM, COLUMN)) for row in SELECTIONS]
+    decided = [
+        all_of(
+            'The network trained on Kinect skeletons "can predict successfully the action label of some videos": '
+            "with either pose selection it beats a random guess (Table 10)",
+            beats,
+        ),
+        at_most(
+            ev,
+            '"Temporal smoothing does not bring much improvement" over 2D tracking (ours: a gain of at most one '
+            "clip in the thesis's 30, 3.3 points)",
+            ("3D temporal smoothing", COLUMN),
+            ("2D tracking", COLUMN),
+            bound=TABLE10_NOT_MUCH,
+        ),
+    ]
+    clips = len(ev.facts.get("clips", ()))
+    if ev.on_paper or clips >= TABLE10_MIN_CLIPS:
+        return decided
+    return [
+        replace(
+            c,
+            verdict=INCONCLUSIVE,
+            detail=f"only {clips} clip(s), fewer than {TABLE10_MIN_CLIPS}: too few to decide; {c.detail}",
+        )
+        for c in decided
+    ]

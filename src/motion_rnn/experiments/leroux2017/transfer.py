@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,13 +53,10 @@ from motion_rnn.experiments.leroux2017.training import build_model, fit_config, 
 from motion_rnn.fingerprint import data_fingerprint
 from motion_rnn.models.leroux2017.losses import make_regulariser
 from motion_rnn.models.leroux2017.skeleton_inputs import pad_collate
-from motion_rnn.reference import paper_table
 from motion_rnn.reproducibility import seed_everything
-from motion_rnn.runner import TableSpec
 from motion_rnn.sources import Source
 from motion_rnn.statistics import ItemScores
 from motion_rnn.train import evaluate, fit
-from motion_rnn.verdicts import INCONCLUSIVE, Claim, Evidence, all_of, at_most, compare
 
 if TYPE_CHECKING:  # types only: the runner and the parameters do not key the stored rows
     from motion_rnn.parameters import RunParameters
@@ -321,66 +318,3 @@ def item_scores(runs: pd.DataFrame, source: Source, settings: TransferSettings) 
         out[(row, COLUMN)] = ItemScores.of(hits, chance=np.maximum(guess, bias[target]))
         out[(RANDOM, COLUMN)] = ItemScores.of(np.full(len(hits), 100.0 / source.facts["num_classes"]))
     return out
-
-
-MIN_CLIPS = 10
-"""Ours: fewer test clips than this decide no claim (each clip moves the accuracy by 100 / clips points)."""
-
-
-NOT_MUCH = 100 / 30
-"""Ours: "does not bring much improvement" allows a gain of one clip in the thesis's 30 (3.3 points)."""
-
-
-def claims(ev: Evidence) -> list[Claim]:
-    """Sec. 4.2.3's claims about Table 10."""
-    random = (RANDOM, COLUMN)
-    beats = [compare(ev, f"{row} vs random", (row, COLUMN), random) for row in SELECTIONS]
-    decided = [
-        all_of(
-            'The network trained on Kinect skeletons "can predict successfully the action label of some videos": '
-            "with either pose selection it beats a random guess (Table 10)",
-            beats,
-        ),
-        at_most(
-            ev,
-            '"Temporal smoothing does not bring much improvement" over 2D tracking (ours: a gain of at most one '
-            "clip in the thesis's 30, 3.3 points)",
-            ("3D temporal smoothing", COLUMN),
-            ("2D tracking", COLUMN),
-            bound=NOT_MUCH,
-        ),
-    ]
-    clips = len(ev.facts.get("clips", ()))
-    if ev.on_paper or clips >= MIN_CLIPS:
-        return decided
-    return [
-        replace(
-            c,
-            verdict=INCONCLUSIVE,
-            detail=f"only {clips} clip(s), fewer than {MIN_CLIPS}: too few to decide; {c.detail}",
-        )
-        for c in decided
-    ]
-
-
-def reference() -> pd.DataFrame:
-    return paper_table(PAPER, "table10").drop(columns="table")
-
-
-PAPER = "leroux2017"
-SPEC = TableSpec(
-    paper=PAPER,
-    name="table10_estimated_poses",
-    presets=PRESETS,
-    table="table10",
-    reference=reference,
-    load_data=load_data,
-    rows=rows,
-    train_row=train_row,
-    cells=cells,
-    claims=claims,
-    scores=item_scores,
-    cpu_threads=1,
-    options=("clips",),
-    train_modules=("motion_rnn.experiments.leroux2017.transfer",),
-)
