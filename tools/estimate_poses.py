@@ -12,6 +12,10 @@ and stores per clip, in ``src/motion_rnn/data/resources/estimated_poses/<clip_id
 * ``score`` (T, H) float16: the mean landmark visibility;
 * ``valid`` (T, H) bool: False where the frame has no detection (its arrays are zeros).
 
+and ``<clip_id>.strip.jpg``: five evenly spaced frames of the region the estimator saw, side by
+side, 160 x 160 each, over which the book draws the estimated skeletons (the thesis's Figure 15).
+``--strips-only`` writes the strips alone (OpenCV is enough; no MediaPipe needed).
+
 MediaPipe gives one person, one pose. Hypothesis 0 is that pose; hypothesis 1 is its
 front/back flip, the ambiguous mode the thesis names ("when it is difficult to differentiate
 between the front and the back of the actor"): left and right landmarks swapped and the depth
@@ -160,6 +164,26 @@ def decode_frames(
     return frames
 
 
+STRIP_FRAMES = 5
+STRIP_SIZE = 160
+
+
+def write_strip(frames: list[np.ndarray], path: Path) -> list[int]:
+    """Save STRIP_FRAMES evenly spaced frames of the clip side by side, each resized to
+    STRIP_SIZE x STRIP_SIZE, as one JPEG (the book draws the estimated skeletons over them);
+    return the frame indices (0-based in the clip)."""
+    import cv2
+
+    # as motion_rnn.data.estimated_poses.strip_frame_indices (not imported: this environment has no torch)
+    picked = np.linspace(0, len(frames) - 1, STRIP_FRAMES).round().astype(int)
+    tiles = [cv2.resize(frames[t], (STRIP_SIZE, STRIP_SIZE), interpolation=cv2.INTER_AREA) for t in picked]
+    strip = cv2.cvtColor(np.concatenate(tiles, axis=1), cv2.COLOR_RGB2BGR)
+    if not cv2.imwrite(str(path.with_suffix(".tmp.jpg")), strip, [cv2.IMWRITE_JPEG_QUALITY, 85]):
+        raise EstimationError(f"cannot write {path}")
+    path.with_suffix(".tmp.jpg").replace(path)
+    return [int(t) for t in picked]
+
+
 def hypotheses(world: np.ndarray, image: np.ndarray, score: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One detection (33, 3), (33, 2) -> H = 2 hypotheses: the pose and its front/back flip."""
     flipped_world = world[SWAP_LEFT_RIGHT] * np.array([1.0, 1.0, -1.0])
@@ -223,6 +247,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clips", type=Path, default=CLIPS_CSV)
     parser.add_argument("--out", type=Path, default=RESOURCES)
     parser.add_argument("--only", nargs="*", default=None, help="clip ids to estimate (default all)")
+    parser.add_argument(
+        "--strips-only",
+        action="store_true",
+        help="write only each clip's strip of frames (<clip_id>.strip.jpg), no estimation (needs OpenCV, not MediaPipe)",
+    )
     args = parser.parse_args(argv)
 
     rows = read_clips(args.clips)
@@ -239,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         path = video_path(row)
         roi = parse_roi(row["roi"])
         frames = decode_frames(path, int(row["start_frame"]), int(row["end_frame"]), clip_id, roi)
+        strip = write_strip(frames, args.out / f"{clip_id}.strip.jpg")
+        if args.strips_only:
+            provenance["clips"].setdefault(clip_id, {})["strip_frames"] = strip
+            print(f"{clip_id}: strip of frames {strip}", flush=True)
+            continue
         arrays = estimate(frames, clip_id)  # raises before anything is written
         np.savez_compressed(args.out / f"{clip_id}.npz", **arrays)
         found = int(arrays["valid"][:, 0].sum())
@@ -246,8 +280,19 @@ def main(argv: list[str] | None = None) -> int:
             "frames": len(frames),
             "frames_with_a_person": found,
             "frame_size_estimated": list(frames[0].shape[:2]),
+            "strip_frames": strip,
         }
         print(f"{clip_id}: {len(frames)} frames, a person in {found}", flush=True)
+    if args.strips_only:
+        provenance["clips"] = dict(sorted(provenance["clips"].items()))
+        provenance["strips"] = {
+            "command": " ".join(["tools/estimate_poses.py", *(argv if argv is not None else sys.argv[1:])]),
+            "frames": STRIP_FRAMES,
+            "size": STRIP_SIZE,
+            "opencv": versions().get("opencv-python-headless") or versions().get("opencv-python"),
+        }
+        provenance_path.write_text(json.dumps(provenance, indent=2) + "\n")
+        return 0
     provenance.update(
         {
             "command": " ".join(["tools/estimate_poses.py", *(argv if argv is not None else sys.argv[1:])]),

@@ -24,6 +24,8 @@ from motion_rnn.data.estimated_poses import (
     list_clips,
     mediapipe_to_ntu13,
     read_estimated,
+    read_strip,
+    strip_frame_indices,
     track_2d,
     viterbi_smoothing,
 )
@@ -323,3 +325,16 @@ def test_estimator_refuses_a_video_it_cannot_decode(tmp_path):
     assert done.returncode == 2
     assert "cannot decode" in done.stderr and str(video) in done.stderr
     assert not (tmp_path / "out" / "probe.npz").exists()
+
+
+def test_every_stored_clip_has_its_strip_of_frames():
+    provenance = json.loads((ESTIMATED_POSES_DIR / "provenance.json").read_text())
+    for clip in list_clips():
+        tiles = read_strip(clip.clip_id)
+        assert tiles is not None and len(tiles) == 5
+        assert all(t.shape == (160, 160, 3) for t in tiles)
+        frames = clip.end_frame - clip.start_frame
+        # the frames the strip shows are the ones the book's figure draws the skeletons of
+        assert provenance["clips"][clip.clip_id]["strip_frames"] == strip_frame_indices(frames).tolist()
+        assert read_estimated(clip.clip_id).num_frames == frames
+    assert read_strip("no_such_clip") is None

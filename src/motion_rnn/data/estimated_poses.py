@@ -53,6 +53,8 @@ __all__ = [
     "list_clips",
     "mediapipe_to_ntu13",
     "read_estimated",
+    "read_strip",
+    "strip_frame_indices",
     "track_2d",
     "viterbi_smoothing",
 ]
@@ -471,3 +473,28 @@ def viterbi_smoothing(
     index = np.full(hyp.num_frames, -1)
     index[frames] = path
     return _assemble(hyp, index)
+
+
+# --------------------------------------------------------------------------------------------
+# Frames for the figure
+# --------------------------------------------------------------------------------------------
+
+
+def strip_frame_indices(num_frames: int, count: int = 5) -> np.ndarray:
+    """The ``count`` evenly spaced frames of a clip that its stored strip of frames shows."""
+    return np.linspace(0, num_frames - 1, count).round().astype(int)
+
+
+def read_strip(clip: str | os.PathLike, count: int = 5) -> list[np.ndarray] | None:
+    """The stored frames of a clip (``<clip_id>.strip.jpg`` beside its ``.npz``: the region the
+    estimator saw at :func:`strip_frame_indices`, each resized to a square) as RGB arrays, or None
+    when the clip has no strip."""
+    text = os.fspath(clip)
+    path = Path(text).with_suffix(".strip.jpg") if text.endswith(".npz") else ESTIMATED_POSES_DIR / f"{text}.strip.jpg"
+    if not path.is_file():
+        return None
+    from PIL import Image
+
+    image = np.asarray(Image.open(path).convert("RGB"))
+    width = image.shape[1] // count
+    return [image[:, k * width : (k + 1) * width] for k in range(count)]

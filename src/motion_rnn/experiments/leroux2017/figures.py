@@ -59,12 +59,20 @@ def plot_table(table: pd.DataFrame, *, title: str = "", xlabel: str = "", paper_
 
 def plot_estimated_clips(run, folder=None, *, frames: int = 5, seed: int | None = None):
     """Figure 15 of the thesis, on our clips: each clip's estimated 2D skeletons (2D tracking and 3D
-    temporal smoothing) at ``frames`` evenly spaced frames, with its true class and each
-    selection's prediction (of the first seed's network, or ``seed``'s). Returns the figure."""
+    temporal smoothing) at ``frames`` evenly spaced frames, over the video frames where the clip's
+    strip is stored, with its true class and each selection's prediction (of the first seed's
+    network, or ``seed``'s). Returns the figure."""
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from motion_rnn.data.estimated_poses import ESTIMATED_POSES_DIR, read_estimated, track_2d, viterbi_smoothing
+    from motion_rnn.data.estimated_poses import (
+        ESTIMATED_POSES_DIR,
+        read_estimated,
+        read_strip,
+        strip_frame_indices,
+        track_2d,
+        viterbi_smoothing,
+    )
     from motion_rnn.data.pose import BONES_13
 
     folder = ESTIMATED_POSES_DIR if folder is None else folder
@@ -78,14 +86,17 @@ def plot_estimated_clips(run, folder=None, *, frames: int = 5, seed: int | None 
     for ax, (i, clip) in zip(axes[:, 0], enumerate(clips)):
         hyp = read_estimated(f"{folder}/{clip}.npz")
         picks = {name: select(hyp) for name, select in selections.items()}
-        when = np.linspace(0, hyp.num_frames - 1, frames).round().astype(int)
+        when = strip_frame_indices(hyp.num_frames, frames)
+        strip = read_strip(f"{folder}/{clip}.npz", frames)  # the video frames, where stored
         for k, t in enumerate(when):
+            if strip is not None:  # the estimator's region of the frame, resized to the unit square
+                ax.imshow(strip[k], extent=(k * 1.1, k * 1.1 + 1, 1, 0), zorder=0)
             for name, picked in picks.items():
                 xy = picked.image[t] + np.array([k * 1.1, 0.0])  # frames side by side
                 for a, b in BONES_13:
                     ax.plot(*xy[[a, b]].T, color=colours[name], lw=1.4, alpha=0.8)
                 ax.plot(*xy[0], "o", color=colours[name], ms=4)
-            ax.text(k * 1.1 + 0.5, 1.02, f"frame {t}", ha="center", va="bottom", fontsize=8)
+            ax.text(k * 1.1 + 0.5, 1.03, f"frame {t}", ha="center", va="top", fontsize=8)
         outcome = row["selections"]
         true = names[outcome["2D tracking"]["target"][i]]
         said = "; ".join(
