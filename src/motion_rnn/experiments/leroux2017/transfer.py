@@ -13,8 +13,9 @@ Here, by default:
   up" and the *kick* as A024 "kicking something". One capture a class, so each part draws its
   own performances from it (ours): a body scale of 0.85-1.15, a speed of 0.75-1.33, a start and
   end trimmed by up to 10% each, a mirror image half the time, a turn of up to 45 degrees
-  about the vertical and 1 cm of joint noise. Mocap performances take the same share of every
-  part as a synthetic class's recordings.
+  about the vertical and 1 cm of joint noise. Each capture gives ``mocap_train`` and
+  ``mocap_validation`` performances, about as many as a synthetic class has recordings in those
+  parts (at ``quick``: 32 and 8, against 24 and 9).
 * **test set**: the poses estimated in real videos and stored in the package
   (:mod:`motion_rnn.data.estimated_poses`; MediaPipe Pose in place of LCR-net), or a reader's own
   folder of them (the ``clips`` option: a ``clips.csv`` and one ``<clip_id>.npz`` a clip, written
