@@ -178,9 +178,19 @@ def chance_table(run: TableRun) -> pd.DataFrame:
     return pd.DataFrame(records, columns=["data", "row", "column", "ours", "by chance", "p", "above chance"])
 
 
-def glue_chance(run: TableRun, *, prefix: str = "") -> pd.DataFrame:
+def glue_chance(
+    run: TableRun,
+    *,
+    prefix: str = "",
+    tested: str = "trained networks",
+    chance: str = "the same predictions scored by chance",
+) -> pd.DataFrame:
     """Glue how many networks are above chance (``above_chance``, ``networks``) and a sentence
-    (``chance_sentence``); return :func:`chance_table`."""
+    (``chance_sentence``); return :func:`chance_table`.
+
+    ``tested`` names what each cell with a chance score is (e.g. the pose selections of one
+    network), ``chance`` what its score is tested against, when the table's scores define them
+    otherwise than the default."""
     from myst_nb import glue
 
     table = chance_table(run)
@@ -188,8 +198,8 @@ def glue_chance(run: TableRun, *, prefix: str = "") -> pd.DataFrame:
     glue(f"{prefix}above_chance", above, display=False)
     glue(f"{prefix}networks", total, display=False)
     sentence = (
-        f"**{above} of {total} trained networks are above chance** (one-sided test of each network's score "
-        f"against the same predictions scored by chance, p < {CHANCE_LEVEL}, over the seeds and test items)."
+        f"**{above} of {total} {tested} are above chance** (one-sided test of each one's score "
+        f"against {chance}, p < {CHANCE_LEVEL}, over the seeds and test items)."
     )
     if total == 0:
         sentence = (
