@@ -348,6 +348,12 @@ def _draw_hand(frame: np.ndarray, parts: list, colour: tuple, patch: tuple) -> N
     cv2.ellipse(frame, centre, axes, deg, 0.0, 360.0, patch, -1, cv2.LINE_AA, _SHIFT)
 
 
+# Public names of the hand drawing helpers, for renderers of the same scene in another modality
+# (the depth videos of motion_rnn.data.isogd.synthetic draw each hand's silhouette with them).
+hand_ellipses = _hand_ellipses
+draw_hand = _draw_hand
+
+
 def _skin(rng: np.random.Generator) -> np.ndarray:
     light, dark = np.array([236.0, 198.0, 168.0]), np.array([105.0, 66.0, 42.0])
     return np.clip(light + rng.uniform() * (dark - light) + rng.normal(0.0, 8.0, 3), 0, 255)
@@ -402,7 +408,10 @@ def render_gesture(
 
     Returns ``frames`` (T, H, W, 3) uint8 RGB with ``H = size``, ``W = width or size``, and
     ``info``: ``{"label": int, "name": str, "hands": (T, K, 4) float array of (x, y, angle,
-    radius) in pixels/radians, one row a hand (the active hand(s) first), "brightness": (T, K)}``.
+    radius) in pixels/radians, one row a hand (the active hand(s) first), "brightness": (T, K),
+    "mirrors": list of K bools}``; ``mirrors[j]`` tells whether hand ``j`` (in the order of
+    ``"hands"``) is drawn mirrored (thumb on the other side), so that another renderer of the same
+    scene (:func:`hand_ellipses`) can draw the very same hand shapes.
     The gesture lies in the central ``size x size`` square; wider frames add background at the
     sides, as in Jester's 176x100 frames.
     """
@@ -469,7 +478,13 @@ def render_gesture(
     frames = frames.astype(np.float32) * (light[None, :, :, None] * flicker[:, None, None, None])
     frames += rng.standard_normal(frames.shape, dtype=np.float32) * np.float32(rng.uniform(*style.noise_std))
     out = np.clip(frames, 0, 255).astype(np.uint8)
-    info = {"label": SYNTHETIC_CLASSES.index(name), "name": name, "hands": pix, "brightness": brightness}
+    info = {
+        "label": SYNTHETIC_CLASSES.index(name),
+        "name": name,
+        "hands": pix,
+        "brightness": brightness,
+        "mirrors": list(mirrors),
+    }
     return out, info
 
 
