@@ -387,7 +387,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
 
 def write_run(run: TableRun) -> None:
     """Write the three results files of a run (:func:`motion_rnn.results.write_results`), with the
-    commit, key, date and training time of every row in the provenance."""
+    commit, key, date and training time of every row in the provenance, and the rows' migrations to
+    other code (``rekeyed``, where there are any)."""
     rows = {
         str(r.name) + ("" if len(run.sources) == 1 else f" [{r.data}]"): {
             "commit": r.commit,
@@ -408,6 +409,9 @@ def write_run(run: TableRun) -> None:
         "rows": rows,
         "stale_rows": run.stale_rows,
     }
+    rekeyed = _rekeyed(run)
+    if rekeyed:
+        extra["rekeyed"] = rekeyed
     write_results(
         run.params,
         run.spec.paper,
@@ -418,6 +422,26 @@ def write_run(run: TableRun) -> None:
         extra=extra,
         runs=run.runs,
     )
+
+
+def _rekeyed(run: TableRun) -> list[dict]:
+    """The migrations of the run's rows to other code (:mod:`motion_rnn.rekey`), once each, oldest first.
+
+    They live in the row files (``rekeyed``), so that every rewrite of the provenance keeps them and a
+    row trained again drops its own.
+    """
+    store = result_paths(run.params.results_dir, run.spec.paper, run.spec.name).store
+    keys = set(run.runs["key"].astype(str)) if "key" in run.runs else set()
+    records: dict[str, dict] = {}
+    for path in sorted(store.glob("*.json")):
+        try:
+            stored = json.loads(path.read_text())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(stored, dict) and stored.get("key") in keys:
+            for record in stored.get("rekeyed", []):
+                records.setdefault(json.dumps(record, sort_keys=True), record)
+    return sorted(records.values(), key=lambda r: str(r.get("date", "")))
 
 
 # ----------------------------------------------------------------------------------------------
