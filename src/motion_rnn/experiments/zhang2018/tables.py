@@ -1,12 +1,13 @@
-"""Zhang et al.'s Table 1, declared on the book's one runner (:func:`motion_rnn.runner.run_table`)."""
+"""Zhang et al.'s Tables 1 and 2, declared on the book's one runner (:func:`motion_rnn.runner.run_table`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from motion_rnn.experiments.zhang2018 import claims, data, training
+from motion_rnn.experiments.zhang2018 import claims, data, modality_data, table2, table2_claims, training
 from motion_rnn.experiments.zhang2018.complexity import complexity_at_paper_shape
 from motion_rnn.experiments.zhang2018.settings import PRESETS, Settings
+from motion_rnn.experiments.zhang2018.table2_settings import PRESETS as TABLE2_PRESETS
 from motion_rnn.models.zhang2018.convlstm import CELL_KINDS, CELL_LABELS
 from motion_rnn.runner import Source, TableSpec
 
@@ -47,4 +48,19 @@ TABLE1 = TableSpec(
     train_modules=("motion_rnn.experiments.zhang2018.training", "motion_rnn.experiments.zhang2018.data"),
 )
 
-TABLES = (TABLE1,)
+TABLE2 = TableSpec(
+    paper="zhang2018",
+    name="table2_modalities",
+    table="table2",
+    presets=TABLE2_PRESETS,
+    load_data=modality_data.load_data,
+    rows=table2.rows,
+    train_row=table2.train_network,
+    cells=table2.cells,
+    claims=table2_claims.check_claims,
+    scores=table2.item_scores,
+    options=("modalities",),
+    train_modules=("motion_rnn.experiments.zhang2018.table2", "motion_rnn.experiments.zhang2018.modality_data"),
+)
+
+TABLES = (TABLE1, TABLE2)

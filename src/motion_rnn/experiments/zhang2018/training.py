@@ -1,11 +1,17 @@
-"""One row of Zhang et al.'s Table 1: the Fig. 1 network with one ConvLSTM variant, trained and validated."""
+"""Training the gesture networks of Zhang et al.: one row of Table 1 or of Table 2.
+
+Every network of both tables trains and is scored the same way (:func:`fit_and_score`): the
+paper's polynomial learning-rate decay, the validation accuracy after the last epoch (Sec. 3.3),
+and each validation video's predicted and true class kept for intervals and paired tests.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from torch.utils.data import DataLoader
+from torch import nn
+from torch.utils.data import DataLoader, Dataset
 
 from motion_rnn.experiments.zhang2018.settings import Settings
 from motion_rnn.models.zhang2018.complexity import torch_parameter_count
@@ -21,11 +27,7 @@ if TYPE_CHECKING:  # types only: the runner and the parameters do not key the st
 
 
 def train_variant(row: Mapping, source: Source, settings: Settings, context: RowContext, params: RunParameters) -> dict:
-    """Train the Fig. 1 network with cell ``row["kind"]``; return its validation accuracy and history.
-
-    ``items`` keeps each validation video's predicted and true class (of the network after its
-    last epoch, the one the accuracy is of), for intervals and paired tests over the videos.
-    """
+    """Train the Fig. 1 network with cell ``row["kind"]``; return its validation accuracy and history."""
     kind = row["kind"]
     train_set, val_set = source.payload
     generator = seed_everything(params.seed)
@@ -37,6 +39,29 @@ def train_variant(row: Mapping, source: Source, settings: Settings, context: Row
         scale_convlstm_with_width=False,
         mobilenet_norm_after_depthwise=settings.mobilenet_norm_after_depthwise,
     )
+    return fit_and_score(
+        model, train_set, val_set, settings, context, params, generator=generator, description=CELL_LABELS[kind]
+    )
+
+
+def fit_and_score(
+    model: nn.Module,
+    train_set: Dataset,
+    val_set: Dataset,
+    settings,
+    context: RowContext,
+    params: RunParameters,
+    *,
+    generator,
+    description: str,
+) -> dict:
+    """Train ``model`` with the profile's schedule; return its validation accuracy, history and outcomes.
+
+    ``settings`` carries ``batch_size, epochs, lr, optimizer, momentum, weight_decay, final_lr``;
+    ``generator`` (from :func:`motion_rnn.reproducibility.seed_everything`, called before the model
+    was built) shuffles the batches. ``items`` keeps each validation video's predicted and true class
+    (of the network after its last epoch, the one the accuracy is of).
+    """
     train_loader = DataLoader(
         train_set,
         batch_size=settings.batch_size,
@@ -66,7 +91,7 @@ def train_variant(row: Mapping, source: Source, settings: Settings, context: Row
         checkpoint_path=context.checkpoint,
         checkpoint_key=context.key,
         progress=context.progress,
-        description=CELL_LABELS[kind],
+        description=description,
     )
     # The paper reports the validation accuracy after training (Sec. 3.3): the last epoch's.
     final = evaluate(model, val_loader, device=params.device)
