@@ -3,11 +3,18 @@
     python -m motion_rnn.run pigou2016/table1_architectures --profile quick --seeds 3
     python -m motion_rnn.run leroux2017 --profile quick --results-dir results   # every table of a paper
     python -m motion_rnn.run zhang2018 --profile quick --results-dir results --rewrite  # claims only
+    torchrun --nproc-per-node 8 -m motion_rnn.run zhang2018/table1_convlstm_variants --profile full \
+        --data /data/jester --results-dir results --precision bf16 --loader-workers 8
 
 Each table runs through :func:`motion_rnn.runner.run_table` for each seed, writing the stored rows
 (and the results files) the notebook reads back; rendering the notebook afterwards with the same
-parameters finds every row done. Rows already stored with today's code are kept, so an
-interrupted run continues where it stopped.
+parameters finds every row done. Rows already stored with today's code are kept, and a row
+interrupted half-way resumes from its last checkpoint (every epoch, and every
+``--checkpoint-minutes`` within one), so an interrupted run continues where it stopped.
+
+Under ``torchrun`` every process trains each row on its share of the batches
+(:mod:`motion_rnn.distributed`) and rank 0 alone writes files. ``--precision``, ``--compile``,
+``--channels-last`` and ``--loader-workers`` choose how training runs (:mod:`motion_rnn.execution`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ import argparse
 import sys
 import time
 
+from motion_rnn import distributed
+from motion_rnn.execution import PRECISIONS, Execution, executing
 from motion_rnn.runner import all_specs, check_table_parameters, run_table, write_run
 
 
@@ -41,7 +50,26 @@ def main(argv: list[str] | None = None) -> int:
         help="train nothing: rewrite the results files from the stored rows with today's claims code",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    parser.add_argument(
+        "--precision", choices=PRECISIONS, default="fp32", help="bf16: autocast to bfloat16 (rows keyed apart)"
+    )
+    parser.add_argument("--compile", action="store_true", help="train through torch.compile")
+    parser.add_argument("--channels-last", action="store_true", help="convolution weights in channels-last layout")
+    parser.add_argument("--loader-workers", type=int, default=0, help="worker processes loading training batches")
+    parser.add_argument(
+        "--checkpoint-minutes", type=float, default=10.0, help="checkpoint a row this often within an epoch"
+    )
     args = parser.parse_args(argv)
+    try:
+        execution = Execution(
+            precision=args.precision,
+            compile=args.compile,
+            channels_last=args.channels_last,
+            loader_workers=args.loader_workers,
+            checkpoint_minutes=args.checkpoint_minutes,
+        )
+    except ValueError as error:
+        parser.error(str(error))
     options = {}
     for item in args.option:
         name, sep, value = item.partition("=")
@@ -55,6 +83,16 @@ def main(argv: list[str] | None = None) -> int:
         if not matches:
             parser.error(f"no table {name!r}; choose from: {', '.join(sorted(specs))} (or a paper's name)")
         chosen += [key for key in matches if key not in chosen]
+    distributed.init_from_environment()
+    try:
+        with executing(execution):
+            _run(chosen, specs, args, options)
+    finally:
+        distributed.shutdown()
+    return 0
+
+
+def _run(chosen: list[str], specs: dict, args: argparse.Namespace, options: dict) -> None:
     for key in chosen:
         spec = specs[key]
         own = {name: value for name, value in options.items() if name in spec.options}
@@ -71,15 +109,17 @@ def main(argv: list[str] | None = None) -> int:
         )
         started = time.perf_counter()
         run = run_table(spec, params, progress=not args.quiet, **own)
+        if not distributed.is_main():
+            continue
         if args.rewrite:
             write_run(run)
+        processes = f" on {distributed.world_size()} processes" if distributed.is_distributed() else ""
         print(
-            f"{key}: {len(run.runs)} rows ({int((~run.runs['reused']).sum())} trained) in "
+            f"{key}: {len(run.runs)} rows ({int((~run.runs['reused']).sum())} trained{processes}) in "
             f"{time.perf_counter() - started:.0f} s",
             file=sys.stderr,
             flush=True,
         )
-    return 0
 
 
 if __name__ == "__main__":

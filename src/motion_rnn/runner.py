@@ -35,6 +35,8 @@ import numpy as np
 import pandas as pd
 import torch
 
+from motion_rnn import distributed
+from motion_rnn.execution import current as current_execution
 from motion_rnn.fingerprint import code_fingerprint, digest
 from motion_rnn.parameters import ParameterError, RunParameters, check_parameters
 from motion_rnn.reference import paper_table
@@ -221,7 +223,8 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
     with _threads(spec.cpu_threads if params.device.type == "cpu" else None):
         for seed in params.seed_list:
             one = replace(params, seed=seed, seeds=1)
-            seed_sources = _load_sources(spec, one, settings, paths.store, options)
+            with distributed.main_first():  # rank 0 generates the data; the others read them
+                seed_sources = _load_sources(spec, one, settings, paths.store, options)
             if not sources:
                 sources = seed_sources
             for source in seed_sources:
@@ -263,7 +266,7 @@ def run_table(spec: TableSpec, params: RunParameters, *, progress: bool = True, 
         dict(options),
         evidences,
     )
-    if not params.stored_only:
+    if not params.stored_only and distributed.is_main():
         write_run(run)
     return run
 
@@ -282,8 +285,9 @@ def _load_sources(
             )
         return [Source(**record) for record in json.loads(sources_file.read_text())]
     sources = list(spec.load_data(params, settings, **options))
-    sources_file.parent.mkdir(parents=True, exist_ok=True)
-    sources_file.write_text(json.dumps([s.record() for s in sources], indent=1, sort_keys=True) + "\n")
+    if distributed.is_main():
+        sources_file.parent.mkdir(parents=True, exist_ok=True)
+        sources_file.write_text(json.dumps([s.record() for s in sources], indent=1, sort_keys=True) + "\n")
     return sources
 
 
@@ -299,6 +303,8 @@ def _run_source(
 ) -> pd.DataFrame:
     """The rows of one data set at one seed, trained where no valid stored row exists."""
     base = {"profile": params.profile, "data": source.label, "seed": params.seed, "settings": _settings_dict(settings)}
+    # A precision other than the default changes the numbers: its rows are keyed apart.
+    base.update(current_execution().key_entries())
     configs = [{**row, **base} for row in spec.rows(settings, source)]
 
     def run_one(config: Mapping[str, Any], context: RowContext) -> Mapping[str, Any]:

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 from tqdm import tqdm
 
+from motion_rnn import distributed
 from motion_rnn.fingerprint import digest
 
 ROW_FORMAT = 2
@@ -85,7 +86,9 @@ def run_rows(
     if len(set(keys)) != len(keys):
         raise ValueError("two configurations of the table are identical; each row needs its own settings")
     rows, missing = [], []
-    bar = tqdm(list(zip(configs, keys)), desc="rows", disable=not progress, file=sys.stderr)
+    bar = tqdm(
+        list(zip(configs, keys)), desc="rows", disable=not progress or not distributed.is_main(), file=sys.stderr
+    )
     for config, name in bar:
         label = str(config.get(name_key, name))
         bar.set_postfix_str(label)
@@ -114,9 +117,10 @@ def run_rows(
                 "seconds": round(time.perf_counter() - started, 1),
                 "result": result,
             }
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(stored, indent=1, sort_keys=True, default=_jsonable))
-            tmp.replace(path)  # atomic: a row file is either whole or absent
+            if distributed.is_main():  # under torchrun every process trains, rank 0 writes
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(stored, indent=1, sort_keys=True, default=_jsonable))
+                tmp.replace(path)  # atomic: a row file is either whole or absent
         rows.append(
             {
                 **stored["config"],
