@@ -186,6 +186,21 @@ def test_the_command_rekeys_the_rows_and_rewrites_the_provenance(committed, monk
     assert all(r["rekeyed"] == [record] for r in rows.values())
     rekey.rewrite(rekey.today_spec(TABLE), provenance, committed)  # a later --rewrite keeps the records
     assert json.loads((committed / paper / f"{name}.provenance.json").read_text())["rekeyed"] == [record]
+    # the page says so under the run
+    from motion_rnn.page import run_note
+    from motion_rnn.parameters import check_parameters
+    from motion_rnn.runner import run_table
+
+    params = check_parameters(
+        profile=provenance["profile"],
+        data=provenance["data"],
+        seed=provenance["seed"],
+        seeds=provenance["seeds"],
+        results_dir=committed,
+        stored_only=True,
+    )
+    note = run_note(run_table(rekey.today_spec(TABLE), params, progress=False, **provenance["options"])).data
+    assert "**Carried over:**" in note and record["verified"] in note and "Stale" not in note
 
 
 def test_a_dry_run_of_the_command_changes_nothing(committed, monkeypatch, capsys):

@@ -285,3 +285,25 @@ def test_train_loss_is_the_data_loss_without_the_regulariser():
 
     _, shifted = train(FitConfig(epochs=2, lr=0.1), regulariser=constant)
     assert list(shifted.history["train_loss"]) == pytest.approx(list(plain.history["train_loss"]))
+
+
+def test_bf16_autocast_trains_on_the_cpu_with_full_precision_weights():
+    from motion_rnn.execution import Execution, executing
+
+    with executing(Execution(precision="bf16")):
+        model, result = train(FitConfig(epochs=5, lr=0.1, optimizer="sgd"))
+    assert model.weight.dtype == torch.float32
+    assert result.history["val_accuracy"].iloc[-1] > 0.9
+
+
+def test_channels_last_keeps_what_convolutions_compute():
+    from motion_rnn.train import _to_channels_last
+
+    torch.manual_seed(0)
+    model = nn.ModuleDict({"3d": nn.Conv3d(3, 4, 3), "2d": nn.Conv2d(3, 4, 3)})
+    clip, image = torch.randn(2, 3, 5, 6, 6), torch.randn(2, 3, 6, 6)
+    expected = model["3d"](clip), model["2d"](image)
+    _to_channels_last(model)
+    assert model["3d"].weight.is_contiguous(memory_format=torch.channels_last_3d)
+    assert model["2d"].weight.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close((model["3d"](clip), model["2d"](image)), expected)

@@ -12,7 +12,7 @@ from IPython.display import Markdown
 
 from motion_rnn.paths import project_root
 from motion_rnn.results import result_paths
-from motion_rnn.runner import TableRun
+from motion_rnn.runner import TableRun, rekeyed_records
 from motion_rnn.statistics import BOOTSTRAP_TEST, SEED_TEST
 from motion_rnn.verdicts import CHANCE_LEVEL, FAILS, HOLDS, INCONCLUSIVE, VERDICTS
 
@@ -98,6 +98,16 @@ def run_note(run: TableRun) -> Markdown:
             f"**Stale:** the code that trains this table has changed since these rows were made "
             f"({len(run.stale_rows)} of {len(run.runs)} rows); `make results NOTEBOOKS=notebooks/"
             f"{run.spec.paper}/{run.spec.name}.ipynb` retrains them."
+        )
+    carried = rekeyed_records(run)
+    if carried:
+        steps = "; ".join(
+            f"from `{r.get('from_commit', '?')}` to `{r.get('to_commit', '?')}` ({r.get('verified', '')})"
+            for r in carried
+        )
+        paragraphs.append(
+            "**Carried over:** the code has changed since these rows were trained, in ways the book checked "
+            f"cannot change a number (the old and the new code train identical rows): {steps}."
         )
     paragraphs.append(interval_words(run))
     data = "\n".join(f"- `{label}`: {description}" for label, description in run.descriptions.items())

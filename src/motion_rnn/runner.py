@@ -415,7 +415,7 @@ def write_run(run: TableRun) -> None:
         "rows": rows,
         "stale_rows": run.stale_rows,
     }
-    rekeyed = _rekeyed(run)
+    rekeyed = rekeyed_records(run)
     if rekeyed:
         extra["rekeyed"] = rekeyed
     write_results(
@@ -430,7 +430,7 @@ def write_run(run: TableRun) -> None:
     )
 
 
-def _rekeyed(run: TableRun) -> list[dict]:
+def rekeyed_records(run: TableRun) -> list[dict]:
     """The migrations of the run's rows to other code (:mod:`motion_rnn.rekey`), once each, oldest first.
 
     They live in the row files (``rekeyed``), so that every rewrite of the provenance keeps them and a
