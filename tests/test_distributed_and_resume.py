@@ -118,3 +118,15 @@ def test_torchrun_trains_a_tables_rows_once_with_rank_0_writing(tmp_path):
     }
     columns = {f: [line.split(",")[:4] for line in lines] for f, lines in tables.items()}
     assert columns["one"] == columns["two"]  # the same cells beside the same paper numbers
+
+
+def test_each_process_takes_its_share_of_the_same_batches():
+    from torch.utils.data import BatchSampler, SequentialSampler
+
+    from motion_rnn.distributed import ShareOfBatches
+
+    batches = BatchSampler(SequentialSampler(range(13)), batch_size=4, drop_last=False)  # last batch: [12]
+    shares = [list(ShareOfBatches(batches, rank, 2)) for rank in (0, 1)]
+    assert shares[0] == [[0, 2], [4, 6], [8, 10]] and shares[1] == [[1, 3], [5, 7], [9, 11]]
+    assert len(ShareOfBatches(batches, 0, 2)) == 3  # the one-example batch cannot be shared by two
+    assert len(ShareOfBatches(BatchSampler(SequentialSampler(range(14)), 4, False), 1, 2)) == 4

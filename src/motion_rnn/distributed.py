@@ -112,7 +112,8 @@ class ShareOfBatches:
     Every process draws the same batches (the same sampler, seeded alike), as one process would,
     and keeps the examples ``rank, rank + world, ...`` of each: so the processes together see
     exactly the batches a single process sees, and averaging their gradients gives its gradient
-    (up to the order of floating-point sums) when the batch divides evenly.
+    (up to the order of floating-point sums) when the batch divides evenly. A last batch with
+    fewer examples than processes is left out, since every process must take part in each step.
     """
 
     def __init__(self, batch_sampler, rank: int, world: int):
@@ -120,7 +121,14 @@ class ShareOfBatches:
 
     def __iter__(self):
         for batch in self.batch_sampler:
-            yield list(batch)[self.rank :: self.world]
+            if len(batch) >= self.world:
+                yield list(batch)[self.rank :: self.world]
 
     def __len__(self) -> int:
-        return len(self.batch_sampler)
+        count = len(self.batch_sampler)
+        size = getattr(self.batch_sampler, "batch_size", None)
+        sampler = getattr(self.batch_sampler, "sampler", None)
+        if size and sampler is not None and not getattr(self.batch_sampler, "drop_last", False):
+            last = len(sampler) % size
+            count -= 0 < last < self.world  # the short last batch left out
+        return count

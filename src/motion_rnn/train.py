@@ -481,13 +481,17 @@ def _training_loader(loader: Iterable[dict], execution: Execution, device: torch
 def _trained_module(model: nn.Module, execution: Execution, device: torch.device) -> nn.Module:
     """What the batches go through: the model, wrapped for several processes, compiled if asked."""
     trained = model
+    if distributed.is_distributed() and device.type == "cuda":
+        # Batch statistics over the whole batch, as one process computes them, not over each
+        # process's share (SyncBatchNorm needs GPUs; on the CPU each process normalises its share).
+        trained = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     if distributed.is_distributed():
         ids = (
             [device.index if device.index is not None else torch.cuda.current_device()]
             if device.type == "cuda"
             else None
         )
-        trained = nn.parallel.DistributedDataParallel(model, device_ids=ids)
+        trained = nn.parallel.DistributedDataParallel(trained, device_ids=ids)
     if execution.compile:
         trained = torch.compile(trained)
     return trained
