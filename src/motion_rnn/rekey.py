@@ -404,9 +404,12 @@ class Check:
     seeds: int = 1
     fresh_data: bool = False
     """Each run generates its data into an empty cache of its own (else both read the cache they find)."""
+    options: Mapping[str, Any] | None = None
+    """The table's own parameters for the check's runs (None: those of the committed provenance)."""
 
     def describe(self) -> str:
-        return f"{self.profile} profile, seeds {', '.join(str(s) for s in range(self.seeds))}"
+        chosen = "" if self.options is None else f", options {dict(self.options)}"
+        return f"{self.profile} profile, seeds {', '.join(str(s) for s in range(self.seeds))}{chosen}"
 
     def evidence(self, rows: int) -> str:
         """The record's ``verified``: the check's settings and how many rows were identical."""
@@ -472,7 +475,8 @@ def rekey(table: str, *, against: str, check: Check, results_dir: str | Path, dr
                 f"no stored row of {table} in {store} was made by the code of {old_commit[:12]} ({old_code}); "
                 f"pass --against a commit that made them (the provenance's row_commits: {_row_commits(provenance)})"
             )
-        old_rows, new_rows = run_check(old_checkout, repo, table, check, dict(provenance["options"]))
+        options = dict(provenance["options"] if check.options is None else check.options)
+        old_rows, new_rows = run_check(old_checkout, repo, table, check, options)
     _check_codes(old_rows, old_code, "the old code's run")
     _check_codes(new_rows, new_code, "today's run")
     differences = compare_rows(old_rows, new_rows)
@@ -541,10 +545,25 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--results-dir", default="results", help="where the table's stored rows are (default: results)")
     parser.add_argument("--dry-run", action="store_true", help="check and say what would change; write nothing")
+    parser.add_argument(
+        "--check-option",
+        action="append",
+        default=None,
+        metavar="NAME=VALUE",
+        help="a table parameter for the check's runs, in place of the provenance's (e.g. modalities=None)",
+    )
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds {args.seeds}: give a positive number of seeds")
-    check = Check(profile=args.profile, seeds=args.seeds, fresh_data=args.fresh_data)
+    options = None
+    if args.check_option is not None:
+        options = {}
+        for item in args.check_option:
+            name, sep, value = item.partition("=")
+            if not sep:
+                parser.error(f"--check-option {item!r} is not NAME=VALUE")
+            options[name] = None if value in ("", "None") else value
+    check = Check(profile=args.profile, seeds=args.seeds, fresh_data=args.fresh_data, options=options)
     try:
         return rekey(args.table, against=args.against, check=check, results_dir=args.results_dir, dry_run=args.dry_run)
     except RekeyError as error:
