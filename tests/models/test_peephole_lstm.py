@@ -71,6 +71,40 @@ def test_peephole_lstm_matches_step_by_step_numpy():
     np.testing.assert_allclose(out.detach().numpy(), expected, rtol=1e-10, atol=1e-12)
 
 
+def _indexed_peephole_lstm(layer, x):
+    """The loop written with indexing (``projected[:, t]``, ``gates[:, a:b]``), as the equations read."""
+    units, batch = layer.hidden_size, x.shape[0]
+    h, c = x.new_zeros(batch, units), x.new_zeros(batch, units)
+    projected = torch.nn.functional.linear(x, layer.weight_ih, layer.bias)
+    outputs = []
+    for t in range(x.shape[1]):
+        gates = torch.addmm(projected[:, t], h, layer.weight_hh.t())
+        input_forget = torch.addcmul(gates[:, : 2 * units].view(batch, 2, units), c.unsqueeze(1), layer.peephole[:2])
+        i, f = torch.sigmoid(input_forget).unbind(1)
+        c = torch.addcmul(f * c, i, torch.tanh(gates[:, 2 * units : 3 * units]))
+        h = torch.sigmoid(torch.addcmul(gates[:, 3 * units :], c, layer.peephole[2])) * torch.tanh(c)
+        outputs.append(h)
+    return torch.stack(outputs, dim=1)
+
+
+def test_the_fast_loop_gives_the_indexed_loops_outputs_and_gradients_to_the_bit():
+    """``unbind``/``split`` only change how autograd gathers the gradients, never a number."""
+    torch.manual_seed(0)
+    layer = PeepholeLSTM(input_size=48, hidden_size=32)
+    with torch.no_grad():
+        layer.peephole.normal_()
+    x = torch.randn(6, 20, 48, requires_grad=True)
+    results = []
+    for forward in (layer, lambda v: _indexed_peephole_lstm(layer, v)):
+        layer.zero_grad(set_to_none=True)
+        x.grad = None
+        out = forward(x)
+        (out * torch.linspace(-1, 1, out.numel()).view_as(out)).sum().backward()
+        results.append([out.detach(), x.grad, *(p.grad for p in layer.parameters())])
+    for fast, indexed in zip(*results):
+        assert torch.equal(fast, indexed)
+
+
 def test_peepholes_change_the_output():
     layer = _random_lstm()
     x = torch.randn(2, 6, 5, dtype=torch.float64)

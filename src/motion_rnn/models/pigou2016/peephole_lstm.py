@@ -33,7 +33,11 @@ feature sequence v_t and *sums* their states (eq. 4 feeds h_t^(f) + h_t^(b) to t
 
 Speed: both layers multiply the whole input sequence by W_x in one matrix product before the
 loop over time; each step then does one product with W_h and a few elementwise operations, and
-autograd does backpropagation through time. :func:`time_peephole_lstm` times forward + backward
+autograd does backpropagation through time. The loop takes its steps with ``unbind`` and a step's
+gates with ``split``, not by indexing: the gradient of an indexed slice is a zero tensor the size
+of the whole sequence (or of all four gates) with the slice filled in, and autograd would add up
+one such tensor a step; ``unbind`` and ``split`` give theirs back in one ``stack`` or ``cat``. The
+numbers are the same to the last bit (tested). :func:`time_peephole_lstm` times forward + backward
 against ``torch.nn.LSTM`` (``benchmarks/bench_peephole_lstm.py`` prints it).
 
 Initialisation (the paper: "a random orthogonal initialization method", Sec. 4.2)
@@ -140,7 +144,7 @@ class PeepholeLSTM(nn.Module):
     def forward(self, sequence: Tensor, state: tuple[Tensor, Tensor] | None = None) -> Tensor:
         """``(B, T, D)`` -> ``(B, T, H)``."""
         _check_sequence(sequence, self.input_size)
-        batch, steps, _ = sequence.shape
+        batch = sequence.shape[0]
         units = self.hidden_size
         if state is None:
             h = sequence.new_zeros(batch, units)
@@ -154,15 +158,15 @@ class PeepholeLSTM(nn.Module):
             w_cif = self.peephole[:2]  # (w_ci, w_cf): (2, H)
             w_co = self.peephole[2]  # (H,)
         outputs = []
-        for t in range(steps):
-            gates = torch.addmm(projected[:, t], h, weight_hh_t)  # W_x v_t + W_h h_{t-1} + b: (B, 4H)
-            input_forget = gates[:, : 2 * units].view(batch, 2, units)
+        for projected_t in projected.unbind(1):  # not projected[:, t]: see "Speed" above
+            gates = torch.addmm(projected_t, h, weight_hh_t)  # W_x v_t + W_h h_{t-1} + b: (B, 4H)
+            input_forget, g, o = gates.split([2 * units, units, units], dim=1)
+            input_forget = input_forget.view(batch, 2, units)
             if self.peephole is not None:
                 input_forget = torch.addcmul(input_forget, c.unsqueeze(1), w_cif)  # + w_ci . c_{t-1}, w_cf . c_{t-1}
             i, f = torch.sigmoid(input_forget).unbind(1)  # i_t, f_t
-            g = torch.tanh(gates[:, 2 * units : 3 * units])  # g_t
+            g = torch.tanh(g)  # g_t
             c = torch.addcmul(f * c, i, g)  # c_t = f_t . c_{t-1} + i_t . g_t
-            o = gates[:, 3 * units :]
             if self.peephole is not None:
                 o = torch.addcmul(o, c, w_co)  # + w_co . c_t (the new state)
             h = torch.sigmoid(o) * torch.tanh(c)  # h_t = o_t . tanh(c_t)
@@ -202,13 +206,13 @@ class LeakyReLURNN(nn.Module):
     def forward(self, sequence: Tensor, state: Tensor | None = None) -> Tensor:
         """``(B, T, D)`` -> ``(B, T, H)``."""
         _check_sequence(sequence, self.input_size)
-        batch, steps, _ = sequence.shape
+        batch = sequence.shape[0]
         h = sequence.new_zeros(batch, self.hidden_size) if state is None else state
         projected = F.linear(sequence, self.weight_ih, self.bias)  # W_x v_t + b for all t: (B, T, H)
         weight_hh_t = self.weight_hh.t()
         outputs = []
-        for t in range(steps):
-            h = F.leaky_relu(torch.addmm(projected[:, t], h, weight_hh_t), self.negative_slope)  # h_t
+        for projected_t in projected.unbind(1):  # not projected[:, t]: see "Speed" in the module's docstring
+            h = F.leaky_relu(torch.addmm(projected_t, h, weight_hh_t), self.negative_slope)  # h_t
             outputs.append(h)
         return torch.stack(outputs, dim=1)  # (B, T, H)
 
