@@ -15,8 +15,11 @@ EXECUTED := _build/executed
 CI_EXECUTED := _build/ci
 RESULTS := _build/results
 export PATH := $(abspath $(VENV))/bin:$(PATH)
-# Two cores: one torch thread per core, no oversubscription between torch and BLAS.
-export OMP_NUM_THREADS ?= 2
+# Two cores: JOBS processes at once (papers' notebooks, pytest workers), one torch thread each, so
+# no oversubscription between processes, torch and BLAS. Small networks use one core better than
+# two threads, so two jobs of one thread take about half the time of one job of two.
+JOBS ?= 2
+export OMP_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: venv notebooks ci-notebooks book test unit lint results clean pose-env
@@ -37,29 +40,31 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 notebooks: $(STAMP)
-	$(PY) tools/execute_notebooks.py --book --out $(EXECUTED) --results-dir $(RESULTS)
+	$(PY) tools/execute_notebooks.py --book --jobs $(JOBS) --out $(EXECUTED) --results-dir $(RESULTS)
 
 ci-notebooks: $(STAMP)
-	$(PY) tools/execute_notebooks.py --profile ci --out $(CI_EXECUTED) --results-dir $(RESULTS)
+	$(PY) tools/execute_notebooks.py --profile ci --jobs $(JOBS) --out $(CI_EXECUTED) --results-dir $(RESULTS)
 
 book: notebooks
 	$(PY) tools/build_book.py --executed $(EXECUTED) --html _build/html
 
 unit: $(STAMP)
-	$(PY) -m pytest -m "not book"
+	$(PY) -m pytest -m "not book" -n $(JOBS) --dist loadscope
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests tools benchmarks
 	$(PY) -m ruff format --check src tests tools benchmarks
 
 # One pytest run: unit tests, tests of the executed notebooks, results and rendered pages, and
-# nbval on the book's pages (--nbval-lax; cells marked NBVAL_CHECK_OUTPUT compared strictly).
+# nbval on the book's pages (--nbval-lax; cells marked NBVAL_CHECK_OUTPUT compared strictly), in
+# JOBS workers, a test module or notebook a worker (nbval runs a notebook's cells in one kernel); the
+# slowest tests are listed.
 test: lint book ci-notebooks
-	$(PY) -m pytest tests $(EXECUTED)/notebooks --nbval-lax -p no:cacheprovider
+	$(PY) -m pytest tests $(EXECUTED)/notebooks --nbval-lax -p no:cacheprovider -n $(JOBS) --dist loadscope --durations=15
 
 # The committed results of the longer profile (minutes a notebook on a CPU), with provenance.
 results: $(STAMP)
-	$(PY) tools/execute_notebooks.py --profile quick --out _build/quick --results-dir results $(NOTEBOOKS)
+	$(PY) tools/execute_notebooks.py --profile quick --jobs $(JOBS) --out _build/quick --results-dir results $(NOTEBOOKS)
 
 # The offline pose estimator of Le Roux's Table 10 (tools/estimate_poses.py), in an environment of
 # its own: MediaPipe's legacy pose solution (its model files ship inside the wheel; 0.10.21 is the

@@ -14,9 +14,15 @@ and last ``book/status.ipynb``.
 (``make test`` proves the pipeline with ``ci``; ``make results`` reruns ``quick`` into
 ``results/``).
 
+``--jobs N`` executes N papers' notebooks at once, each paper's in order in one process (a paper's
+tables share its generated data, which the first one writes), with the machine's threads shared
+between them (``OMP_NUM_THREADS`` divided by N): small networks use one core better than two, so
+on two cores two jobs take about half the time of one.
+
 Notebooks are written to ``<out>/notebooks/<paper>/<table>.ipynb``. A notebook that fails stops
-the run with its name; the notebooks already executed are kept. Paths are passed relative to the
-project root, so no machine's folder appears on a page.
+its paper's notebooks with its name; the notebooks already executed are kept, and the run exits
+with an error once the other jobs end. Paths are passed relative to the project root, so no
+machine's folder appears on a page.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from itertools import groupby
 from pathlib import Path
 
 import nbformat
@@ -86,6 +95,53 @@ def committed_parameters(notebook: Path) -> dict | None:
     return parameters
 
 
+Job = tuple[Path, Path, dict, bool]
+"""One notebook to execute: source, target, parameters, whether the page shows its parameters."""
+
+
+def execute_in_order(jobs: Sequence[Job]) -> float:
+    """Execute ``jobs`` one after another, printing each as it ends; the first failure stops them."""
+    total = 0.0
+    for source, target, parameters, show_parameters in jobs:
+        try:
+            seconds = execute(source, target, parameters, show_parameters=show_parameters)
+        except Exception as error:
+            raise RuntimeError(f"{relative(source)} failed: {error}") from error
+        total += seconds
+        what = "stored" if parameters.get("stored_only") else "trained"
+        label = f"  ({parameters['profile']}, {what})" if "profile" in parameters else ""
+        print(f"{seconds:7.1f} s  {relative(source)}{label}", flush=True)
+    return total
+
+
+def _threads_each(jobs: int) -> str:
+    """Each job's share of the threads the run was given (``OMP_NUM_THREADS``, else the cores)."""
+    threads = int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count() or 1)
+    return str(max(1, threads // jobs))
+
+
+def _start_worker(threads: str) -> None:
+    # Read by the kernels the worker starts: torch sizes its thread pool from it at import.
+    os.environ["OMP_NUM_THREADS"] = threads
+
+
+def execute_groups(groups: Sequence[Sequence[Job]], jobs: int) -> float:
+    """Each group in order, ``jobs`` groups at once (longest first); raise once all have ended if one failed."""
+    if jobs <= 1 or len(groups) <= 1:
+        return sum(execute_in_order(group) for group in groups)
+    failures, total = [], 0.0
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(_threads_each(jobs),)) as pool:
+        futures = [pool.submit(execute_in_order, group) for group in sorted(groups, key=len, reverse=True)]
+        for future in futures:
+            try:
+                total += future.result()
+            except Exception as error:  # the other groups still finish: their pages are kept
+                failures.append(str(error))
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    return total
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all under notebooks/)")
@@ -100,38 +156,39 @@ def main(argv: list[str] | None = None) -> int:
         help="with --profile: where the results files go (and where tables without committed "
         "results write their ci run with --book)",
     )
+    parser.add_argument("--jobs", type=int, default=1, help="papers executed at once, sharing the threads (default: 1)")
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs {args.jobs}: give 1 or more")
     out = args.out or ROOT / "_build" / ("executed" if args.book else args.profile)
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 
     notebooks = args.notebooks or sorted((ROOT / "notebooks").rglob("*.ipynb"))
     notebooks = [n.resolve() for n in notebooks if ".ipynb_checkpoints" not in n.parts]
     results_dir = relative(args.results_dir)
-    total = 0.0
+    tables: list[Job] = []
     for source in notebooks:
-        target = out / source.relative_to(ROOT)
         parameters = committed_parameters(source) if args.book else None
         if parameters is None:
             parameters = {"profile": args.profile or "ci", "results_dir": results_dir}
-        seconds = execute(source, target, parameters)
-        total += seconds
-        what = "stored" if parameters.get("stored_only") else "trained"
-        print(f"{seconds:7.1f} s  {source.relative_to(ROOT)}  ({parameters['profile']}, {what})", flush=True)
+        tables.append((source, out / source.relative_to(ROOT), parameters, True))
+    groups = [list(group) for _, group in groupby(tables, key=lambda job: job[0].parent)]  # a paper's, in order
     if args.book:
-        # Book pages written as notebooks (e.g. a data set's page with its examples), then the status
-        # page last, since it reads every results folder.
+        # Book pages written as notebooks (e.g. a data set's page with its examples): one more group.
         status = ROOT / "book" / "status.ipynb"
-        for page in sorted(
+        pages = sorted(
             p for p in (ROOT / "book").rglob("*.ipynb") if p != status and ".ipynb_checkpoints" not in p.parts
-        ):
-            seconds = execute(page, out / page.relative_to(ROOT), {}, show_parameters=False)
-            total += seconds
-            print(f"{seconds:7.1f} s  {page.relative_to(ROOT)}", flush=True)
-        seconds = execute(
-            status, out / "book" / "status.ipynb", {"results_dirs": [COMMITTED, results_dir]}, show_parameters=False
         )
-        total += seconds
-        print(f"{seconds:7.1f} s  book/status.ipynb", flush=True)
+        groups.append([(page, out / page.relative_to(ROOT), {}, False) for page in pages])
+    try:
+        total = execute_groups([g for g in groups if g], args.jobs)
+        if args.book:
+            # The status page last, since it reads every results folder.
+            page = (status, out / "book" / "status.ipynb", {"results_dirs": [COMMITTED, results_dir]}, False)
+            total += execute_in_order([page])
+    except RuntimeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
     print(f"{total:7.1f} s  in all")
     return 0
 
