@@ -5,20 +5,26 @@ kernels, 28 x 28 maps), beside the paper's Mult-Adds ratio (e.g. 3700M / 415M = 
 variant (a)) and the ratio of the multiply-adds a step really performs.
 
     python benchmarks/bench_convlstm_cells.py [--device cpu|cuda] [--batch 2] [--steps 8] [--repeats 3]
+                                              [--out results/benchmarks/convlstm_cells.csv]
+
+``--out`` writes the measurement with the machine it was taken on (a measurement, not a
+reproducible number); the book's benchmarks page reads the committed one.
 """
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
+import pandas as pd
 import torch
 
 import motion_rnn  # noqa: F401
 from motion_rnn.device import describe, resolve_device
-from motion_rnn.models.zhang2018 import CELL_KINDS, complexity_table, time_training_step
+from motion_rnn.models.zhang2018 import CELL_KINDS, complexity_table, time_training_steps
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", help="cpu, cuda, cuda:N or auto (default: cpu)")
     parser.add_argument("--batch", type=int, default=2)
@@ -29,32 +35,30 @@ def main() -> None:
     parser.add_argument("--kernel-size", type=int, default=3)
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's choice)")
     parser.add_argument("--gate-activation", default="sigmoid", choices=("sigmoid", "hard_sigmoid"))
-    args = parser.parse_args()
+    parser.add_argument("--out", type=Path, default=None, help="CSV file to write the measurement to")
+    args = parser.parse_args(argv)
 
     if args.threads:
         torch.set_num_threads(args.threads)
     device = resolve_device(args.device)
     shape = dict(in_channels=args.channels, hidden_channels=args.channels, kernel_size=args.kernel_size)
     table = complexity_table(**shape, height=args.size, width=args.size).set_index("kind")
-    seconds = {
-        kind: time_training_step(
-            kind,
-            batch=args.batch,
-            steps=args.steps,
-            device=device,
-            repeats=args.repeats,
-            height=args.size,
-            width=args.size,
-            gate_activation=args.gate_activation,
-            **shape,
-        )
-        for kind in CELL_KINDS
-    }
+    seconds = time_training_steps(
+        CELL_KINDS,
+        batch=args.batch,
+        steps=args.steps,
+        device=device,
+        repeats=args.repeats,
+        height=args.size,
+        width=args.size,
+        gate_activation=args.gate_activation,
+        **shape,
+    )
 
     print(f"device: {describe(device)}; torch {torch.__version__}")
     print(
         f"C_in = C_out = {args.channels}, K = {args.kernel_size}, {args.size} x {args.size} maps, "
-        f"batch {args.batch}, {args.steps} steps, fastest of {args.repeats} runs; forward + backward"
+        f"batch {args.batch}, {args.steps} steps, fastest of {args.repeats} runs taken in turns; forward + backward"
     )
     header = (
         f"{'cell':<12} {'ms/step':>9} {'speed-up':>9} {'params':>10} {'paper MAdds':>12} {'paper x':>8}"
@@ -73,6 +77,31 @@ def main() -> None:
         "paper MAdds: parameter size x H x W (Table 1's convention); measured: one step, one sample, "
         "counted by torch.utils.flop_counter (x = ConvLSTM / cell)."
     )
+    if args.out is not None:
+        rows = [
+            {
+                "device": describe(device),
+                "torch": torch.__version__,
+                "threads": torch.get_num_threads(),
+                "batch": args.batch,
+                "steps": args.steps,
+                "channels": args.channels,
+                "size": args.size,
+                "kernel_size": args.kernel_size,
+                "repeats": args.repeats,
+                "kind": kind,
+                "cell": table.loc[kind, "label"],
+                "ms_per_step": seconds[kind] * 1e3,
+                "speedup_vs_convlstm": seconds["convlstm"] / seconds[kind],
+                "measured_mult_adds": table.loc[kind, "measured_mult_adds"],
+                "measured_ratio": table.loc[kind, "measured_ratio"],
+                "paper_ratio": table.loc[kind, "paper_ratio"],
+            }
+            for kind in CELL_KINDS
+        ]
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        pd.DataFrame(rows).to_csv(args.out, index=False, float_format="%.6g")
+        print(f"written: {args.out}")
 
 
 if __name__ == "__main__":

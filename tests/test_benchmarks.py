@@ -47,3 +47,17 @@ def test_training_throughput_quick_writes_one_row_a_model_the_peak_and_the_loade
         assert _finite_positive(loader[column]), column
     assert table[["shape", "device", "machine", "torch"]].notna().all().all()
     assert (table["device"] == "cpu").all()
+
+
+def test_convlstm_cells_benchmark_writes_one_row_a_cell_with_its_machine(tmp_path):
+    bench = load_benchmark("bench_convlstm_cells")
+    out = tmp_path / "cells.csv"
+    bench.main(["--channels", "8", "--size", "6", "--batch", "1", "--steps", "2", "--repeats", "1", "--out", str(out)])
+    table = pd.read_csv(out).set_index("kind")
+
+    assert list(table.index) == ["convlstm", "a", "b", "c", "d"]
+    assert table.loc["convlstm", "speedup_vs_convlstm"] == 1 and table.loc["convlstm", "measured_ratio"] == 1
+    assert _finite_positive(table["ms_per_step"]) and _finite_positive(table["speedup_vs_convlstm"])
+    # the pooled gates save multiply-adds: every variant does less than ConvLSTM at this shape
+    assert (table.drop(index="convlstm")["measured_ratio"] > 1).all()
+    assert table["device"].str.startswith("CPU").all() and (table["channels"] == 8).all()

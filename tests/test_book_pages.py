@@ -133,6 +133,26 @@ def test_scorecard_lists_every_committed_claim_sortable_and_plots_verdicts(built
     assert [img for img in article.find_all("img") if img.get("src", "").endswith(".png")], "no plot of verdicts"
 
 
+def test_benchmarks_page_shows_each_committed_measurement_with_its_machine_and_the_gaps(built_book, tmp_path):
+    import pandas as pd
+
+    results = Path(__file__).resolve().parents[1] / "results"
+    page = built_book / "book" / "benchmarks.html"
+    assert page.exists(), "no benchmarks page in the book"
+    text = (render(page, tmp_path).find("article") or BeautifulSoup("", "html.parser")).get_text(" ")
+    throughput = pd.read_csv(results / "benchmarks" / "training_throughput.csv")
+    lstm = pd.read_csv(results / "pigou2016" / "peephole_lstm.timing.csv").iloc[0]
+    cells = pd.read_csv(results / "benchmarks" / "convlstm_cells.csv").set_index("kind")
+    assert throughput["machine"].iloc[0] in text
+    assert all(model in text for model in throughput.loc[throughput["benchmark"] == "training_step", "model"])
+    assert f"{lstm['ratio']:.2f} times" in text and lstm["device"] in text
+    assert f"{cells.loc['a', 'speedup_vs_convlstm']:.1f} times" in text
+    assert ("target at most 1.4: met" in text) == (lstm["ratio"] <= 1.4)
+    assert ("target at least 25: met" in text) == (cells.loc["a", "speedup_vs_convlstm"] >= 25)
+    if throughput["device"].eq("cpu").all():
+        assert "training throughput on a GPU: every committed figure is from a CPU" in text
+
+
 METHODS_PAGES = [Path("book") / paper / "methods.html" for paper in ("pigou2016", "zhang2018", "leroux2017")]
 
 

@@ -25,3 +25,12 @@ def test_best_time_at_least_one_repeat():
 def test_best_time_rejects_unknown_device():
     with pytest.raises(RuntimeError):
         best_time(lambda: None, device="nodevice")
+
+
+def test_fastest_of_each_takes_turns_after_one_warm_up_each():
+    from motion_rnn.timing import fastest_of_each
+
+    calls = []
+    seconds = fastest_of_each({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, repeats=3)
+    assert calls == ["a", "b"] * 4  # the warm-ups, then three rounds in turn
+    assert set(seconds) == {"a", "b"} and all(s >= 0 for s in seconds.values())

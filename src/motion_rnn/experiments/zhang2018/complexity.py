@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 
 from motion_rnn.experiments.zhang2018.settings import PAPER_CHANNELS, PAPER_KERNEL, PAPER_MAP, Settings
-from motion_rnn.models.zhang2018.complexity import complexity_table, time_training_step
+from motion_rnn.models.zhang2018.complexity import complexity_table, time_training_steps
 from motion_rnn.models.zhang2018.convlstm import CELL_KINDS, CELL_LABELS
 from motion_rnn.results import result_paths
 
@@ -41,21 +41,19 @@ def complexity_at_paper_shape() -> pd.DataFrame:
 def timing_table(
     settings: Settings, *, device: torch.device, channels: int = PAPER_CHANNELS, map_size: int = PAPER_MAP
 ) -> pd.DataFrame:
-    """Measured forward+backward seconds per recurrent step of each cell at the paper's shape."""
-    rows = []
-    for kind in CELL_KINDS:
-        seconds = time_training_step(
-            kind,
-            batch=settings.timing_batch,
-            steps=settings.timing_steps,
-            device=device,
-            repeats=settings.timing_repeats,
-            in_channels=channels,
-            hidden_channels=channels,
-            height=map_size,
-            width=map_size,
-        )
-        rows.append({"kind": kind, "row": CELL_LABELS[kind], "seconds_per_step": seconds})
+    """Measured forward+backward seconds per recurrent step of each cell at the paper's shape (taking turns)."""
+    seconds = time_training_steps(
+        CELL_KINDS,
+        batch=settings.timing_batch,
+        steps=settings.timing_steps,
+        device=device,
+        repeats=settings.timing_repeats,
+        in_channels=channels,
+        hidden_channels=channels,
+        height=map_size,
+        width=map_size,
+    )
+    rows = [{"kind": kind, "row": CELL_LABELS[kind], "seconds_per_step": seconds[kind]} for kind in CELL_KINDS]
     frame = pd.DataFrame(rows)
     frame["speedup_vs_convlstm"] = frame["seconds_per_step"].iloc[0] / frame["seconds_per_step"]
     return frame

@@ -58,7 +58,7 @@ from torch import Tensor, nn
 from torch.nn import functional as F
 
 from motion_rnn.models.layers import HIDDEN_BIAS, LEAKINESS, RELU_GAIN, InitScheme, check_init
-from motion_rnn.timing import best_time
+from motion_rnn.timing import fastest_of_each
 
 PAPER_LSTM_UNITS = 512
 """Sec. 4.2: "For LSTM cells, we only saw a small improvement between 512 and 1024 units, so we settled at 512"."""
@@ -266,7 +266,9 @@ def time_peephole_lstm(
     Both layers run over the same ``(batch, steps, input_size)`` sequence (defaults: the paper's
     512 units on the CNN's 2048 features, 64 frames, mini-batch 32) and backpropagate the sum of
     their outputs into their weights and the input. One untimed warm-up run each, then the
-    fastest of ``repeats`` timed runs (other work on the machine only ever adds time).
+    fastest of ``repeats`` timed runs, the two layers taking turns
+    (:func:`motion_rnn.timing.fastest_of_each`: other work on the machine only ever adds time, and
+    a slow spell falls on both).
 
     Returns ``{"peephole_lstm_s", "torch_lstm_s", "ratio"}`` with ratio = peephole / torch.
     """
@@ -277,13 +279,14 @@ def time_peephole_lstm(
     reference = nn.LSTM(input_size, hidden_size, batch_first=True).to(device)
     ours = PeepholeLSTM(input_size=input_size, hidden_size=hidden_size).to(device)
 
-    def timed(layer: nn.Module) -> float:
+    def step(layer: nn.Module):
         def run() -> None:
             layer.zero_grad(set_to_none=True)
             sequence.grad = None
             _states(layer(sequence)).sum().backward()
 
-        return best_time(run, repeats=repeats, device=device)
+        return run
 
-    ours_s, reference_s = timed(ours), timed(reference)
+    seconds = fastest_of_each({"ours": step(ours), "torch": step(reference)}, repeats=repeats, device=device)
+    ours_s, reference_s = seconds["ours"], seconds["torch"]
     return {"peephole_lstm_s": ours_s, "torch_lstm_s": reference_s, "ratio": ours_s / reference_s}

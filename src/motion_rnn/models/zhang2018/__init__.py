@@ -14,6 +14,7 @@ from motion_rnn.models.zhang2018.complexity import (
     paper_mult_adds,
     paper_parameter_size,
     time_training_step,
+    time_training_steps,
     torch_parameter_count,
 )
 from motion_rnn.models.zhang2018.convlstm import (

@@ -30,13 +30,15 @@ Three ways of counting, kept apart:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import torch
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from motion_rnn.models.zhang2018.convlstm import CELL_KINDS, CELL_LABELS, ConvLSTM, ConvLSTMCellBase, make_cell
-from motion_rnn.timing import best_time
+from motion_rnn.timing import fastest_of_each
 
 PAPER_EQUATIONS: dict[str, str] = {"convlstm": "eq. 7", "a": "eq. 16", "b": "eq. 20", "c": "eq. 24", "d": "eq. 24"}
 """The equation of the paper that gives each cell's parameter size."""
@@ -131,8 +133,16 @@ def complexity_table(
     return table
 
 
-def time_training_step(
-    kind: str,
+def time_training_step(kind: str, **shape) -> float:
+    """Seconds per recurrent step of forward + backward through one :class:`ConvLSTM` layer of ``kind``.
+
+    :func:`time_training_steps` for one cell; ``shape``: its keywords.
+    """
+    return time_training_steps((kind,), **shape)[kind]
+
+
+def time_training_steps(
+    kinds: Sequence[str],
     *,
     batch: int = 2,
     steps: int = 8,
@@ -144,27 +154,34 @@ def time_training_step(
     height: int = 28,
     width: int = 28,
     gate_activation: str = "sigmoid",
-) -> float:
-    """Seconds per recurrent step of forward + backward through one :class:`ConvLSTM` layer.
+) -> dict[str, float]:
+    """Seconds per recurrent step of forward + backward through one :class:`ConvLSTM` layer of each kind.
 
-    Runs the layer over a ``(batch, steps, in_channels, height, width)`` clip, backpropagates
-    the sum of its outputs, and divides by ``steps``; one untimed warm-up run, then the fastest
-    of ``repeats`` timed runs (noise from other work on the machine only ever adds time).
+    Each layer runs over the same ``(batch, steps, in_channels, height, width)`` clip,
+    backpropagates the sum of its outputs, and is divided by ``steps``; one untimed warm-up run
+    each, then the fastest of ``repeats`` timed runs, the cells taking turns
+    (:func:`motion_rnn.timing.fastest_of_each`: noise from other work on the machine only ever
+    adds time, and a slow spell falls on every cell), so their ratios are measured side by side.
     Defaults: the paper's shape (C_in = C_out = 256, K = 3, 28 x 28 maps).
     """
     device = torch.device(device)
-    torch.manual_seed(0)
-    layer = ConvLSTM(
-        kind,
-        in_channels=in_channels,
-        hidden_channels=hidden_channels,
-        kernel_size=kernel_size,
-        gate_activation=gate_activation,
-    ).to(device)
-    x = torch.randn(batch, steps, in_channels, height, width, device=device)
+    x = torch.randn(batch, steps, in_channels, height, width, generator=torch.Generator().manual_seed(0)).to(device)
 
-    def run() -> None:
-        layer.zero_grad(set_to_none=True)
-        layer(x).sum().backward()
+    def step(kind: str):
+        torch.manual_seed(0)
+        layer = ConvLSTM(
+            kind,
+            in_channels=in_channels,
+            hidden_channels=hidden_channels,
+            kernel_size=kernel_size,
+            gate_activation=gate_activation,
+        ).to(device)
 
-    return best_time(run, repeats=repeats, device=device) / steps
+        def run() -> None:
+            layer.zero_grad(set_to_none=True)
+            layer(x).sum().backward()
+
+        return run
+
+    seconds = fastest_of_each({kind: step(kind) for kind in kinds}, repeats=repeats, device=device)
+    return {kind: s / steps for kind, s in seconds.items()}
