@@ -85,6 +85,7 @@ from motion_rnn.data.jester.synthetic import (
     PLAIN_STYLE,
     SYNTHETIC_CLASSES,
     GestureStyle,
+    checked_request,
     draw_hand,
     hand_ellipses,
     render_gesture,
@@ -341,18 +342,7 @@ def write_synthetic_isogd(
     (:class:`FileExistsError`).
     """
     root = Path(root)
-    splits = tuple(splits)
-    bad = [s for s in splits if s not in _SPLIT_KEYS]
-    if bad or not splits or len(set(splits)) != len(splits):
-        raise ValueError(f"splits must be distinct names from {SPLITS}, got {splits}")
-    names = tuple(SYNTHETIC_CLASSES) if classes is None else tuple(classes)
-    unknown = [c for c in names if c not in SYNTHETIC_CLASSES]
-    if unknown or not names:
-        raise ValueError(f"unknown classes {unknown}; choose from {SYNTHETIC_CLASSES}")
-    names = tuple(c for c in SYNTHETIC_CLASSES if c in names)
-    per = {s: int(videos_per_class[s] if isinstance(videos_per_class, Mapping) else videos_per_class) for s in splits}
-    if any(v < 1 for v in per.values()):
-        raise ValueError(f"videos_per_class must be >= 1 for every split, got {per}")
+    splits, names, per = checked_request(splits, classes, videos_per_class, split_names=SPLITS)
     h = int(size)
     w = h if width is None else int(width)
     if int(num_frames) < 2 or h < 8 or w < h:

@@ -510,6 +510,34 @@ def _has_files(root: Path, manifest: dict) -> bool:
     return (root / FRAMES_DIR).is_dir() and all((root / f).is_file() for f in files)
 
 
+def checked_request(
+    splits: Sequence[str],
+    classes: Sequence[str] | None,
+    videos_per_class: int | Mapping[str, int],
+    *,
+    split_names: Sequence[str],
+) -> tuple[tuple[str, ...], tuple[str, ...], dict[str, int]]:
+    """What a writer of these gestures was asked for, checked: ``(splits, classes, videos a class a split)``.
+
+    ``splits`` must be distinct names from ``split_names`` (the data set's own), ``classes`` names
+    from :data:`SYNTHETIC_CLASSES` (None: all; returned in that order), ``videos_per_class`` an int
+    for every split or one a split, each at least 1. Shared by the Jester and IsoGD writers.
+    """
+    splits = tuple(splits)
+    bad = [s for s in splits if s not in split_names]
+    if bad or not splits or len(set(splits)) != len(splits):
+        raise ValueError(f"splits must be distinct names from {tuple(split_names)}, got {splits}")
+    names = tuple(SYNTHETIC_CLASSES) if classes is None else tuple(classes)
+    unknown = [c for c in names if c not in SYNTHETIC_CLASSES]
+    if unknown or not names:
+        raise ValueError(f"unknown classes {unknown}; choose from {SYNTHETIC_CLASSES}")
+    names = tuple(c for c in SYNTHETIC_CLASSES if c in names)
+    per = {s: int(videos_per_class[s] if isinstance(videos_per_class, Mapping) else videos_per_class) for s in splits}
+    if any(v < 1 for v in per.values()):
+        raise ValueError(f"videos_per_class must be >= 1 for every split, got {per}")
+    return splits, names, per
+
+
 def write_synthetic_jester(
     root: str | os.PathLike,
     *,
@@ -536,18 +564,7 @@ def write_synthetic_jester(
     than an earlier output of this function is refused rather than overwritten.
     """
     root = Path(root)
-    splits = tuple(splits)
-    bad = [s for s in splits if s not in _SPLIT_KEYS]
-    if bad or not splits or len(set(splits)) != len(splits):
-        raise ValueError(f"splits must be distinct names from {tuple(_SPLIT_KEYS)}, got {splits}")
-    names = tuple(SYNTHETIC_CLASSES) if classes is None else tuple(classes)
-    unknown = [c for c in names if c not in SYNTHETIC_CLASSES]
-    if unknown or not names:
-        raise ValueError(f"unknown classes {unknown}; choose from {SYNTHETIC_CLASSES}")
-    names = tuple(c for c in SYNTHETIC_CLASSES if c in names)
-    per = {s: int(videos_per_class[s] if isinstance(videos_per_class, Mapping) else videos_per_class) for s in splits}
-    if any(v < 1 for v in per.values()):
-        raise ValueError(f"videos_per_class must be >= 1 for every split, got {per}")
+    splits, names, per = checked_request(splits, classes, videos_per_class, split_names=tuple(_SPLIT_KEYS))
     params = {
         "generator": "motion_rnn.data.synthetic.gestures",  # the module's former path, kept: the cache key
         "format_version": _FORMAT_VERSION,
