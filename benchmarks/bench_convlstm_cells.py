@@ -8,7 +8,10 @@ variant (a)) and the ratio of the multiply-adds a step really performs.
                                               [--out results/benchmarks/convlstm_cells.csv]
 
 ``--out`` writes the measurement with the machine it was taken on (a measurement, not a
-reproducible number); the book's benchmarks page reads the committed one.
+reproducible number); the book's benchmarks page reads the committed one. ``--profile a`` also
+runs one cell's training step under ``torch.profiler`` and lists where its time goes, by operator
+(written beside ``--out`` as ``<out>.profile_<kind>.csv``): where a cell's time does not shrink
+with its multiply-adds.
 """
 
 from __future__ import annotations
@@ -21,7 +24,46 @@ import torch
 
 import motion_rnn  # noqa: F401
 from motion_rnn.device import describe, resolve_device
-from motion_rnn.models.zhang2018 import CELL_KINDS, complexity_table, time_training_steps
+from motion_rnn.models.zhang2018 import CELL_KINDS, ConvLSTM, complexity_table, time_training_steps
+
+
+def profile_training_step(
+    kind: str, *, batch: int, steps: int, device: torch.device, repeats: int, **shape
+) -> pd.DataFrame:
+    """Self time of each operator in a training step of one cell: ``op, shapes, seconds, share``.
+
+    An operator is listed once for each set of input shapes (a depthwise and a pointwise
+    convolution are both ``aten::convolution_backward``; their weights' shapes tell them apart);
+    ``seconds`` is the mean over ``repeats`` steps.
+
+    ``shape``: ``in_channels``, ``hidden_channels``, ``kernel_size``, ``height``, ``width``.
+    """
+    from torch.profiler import ProfilerActivity, profile
+
+    height, width = shape.pop("height"), shape.pop("width")
+    torch.manual_seed(0)
+    layer = ConvLSTM(kind, **shape).to(device)
+    x = torch.randn(batch, steps, shape["in_channels"], height, width, device=device)
+
+    def run() -> None:
+        layer.zero_grad(set_to_none=True)
+        layer(x).sum().backward()
+
+    run()  # warm-up
+    activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
+    with profile(activities=activities, record_shapes=True) as prof:
+        for _ in range(repeats):
+            run()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+    device_time = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
+    rows = [
+        {"op": e.key, "shapes": str(e.input_shapes), "seconds": getattr(e, device_time) / 1e6 / repeats}
+        for e in prof.key_averages(group_by_input_shape=True)
+    ]
+    frame = pd.DataFrame(rows).query("seconds > 0").sort_values("seconds", ascending=False, ignore_index=True)
+    frame["share"] = frame["seconds"] / frame["seconds"].sum()
+    return frame
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -36,6 +78,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads (default: torch's choice)")
     parser.add_argument("--gate-activation", default="sigmoid", choices=("sigmoid", "hard_sigmoid"))
     parser.add_argument("--out", type=Path, default=None, help="CSV file to write the measurement to")
+    parser.add_argument("--profile", choices=CELL_KINDS, default=None, help="also list where this cell's time goes")
     args = parser.parse_args(argv)
 
     if args.threads:
@@ -102,6 +145,25 @@ def main(argv: list[str] | None = None) -> None:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         pd.DataFrame(rows).to_csv(args.out, index=False, float_format="%.6g")
         print(f"written: {args.out}")
+    if args.profile is not None:
+        ops = profile_training_step(
+            args.profile,
+            batch=args.batch,
+            steps=args.steps,
+            device=device,
+            repeats=args.repeats,
+            height=args.size,
+            width=args.size,
+            gate_activation=args.gate_activation,
+            **shape,
+        )
+        print(f"\nwhere the time of {table.loc[args.profile, 'label']}'s training step goes (self time by operator):")
+        for op in ops.head(12).itertuples():
+            print(f"  {op.op:<30} {op.seconds * 1e3:>8.2f} ms {op.share:>6.1%}  {op.shapes[:70]}")
+        if args.out is not None:
+            path = args.out.with_name(f"{args.out.stem}.profile_{args.profile}.csv")
+            ops.to_csv(path, index=False, float_format="%.6g")
+            print(f"written: {path}")
 
 
 if __name__ == "__main__":

@@ -52,8 +52,12 @@ def test_training_throughput_quick_writes_one_row_a_model_the_peak_and_the_loade
 def test_convlstm_cells_benchmark_writes_one_row_a_cell_with_its_machine(tmp_path):
     bench = load_benchmark("bench_convlstm_cells")
     out = tmp_path / "cells.csv"
-    bench.main(["--channels", "8", "--size", "6", "--batch", "1", "--steps", "2", "--repeats", "1", "--out", str(out)])
+    tiny = ["--channels", "8", "--size", "6", "--batch", "1", "--steps", "2", "--repeats", "1"]
+    bench.main([*tiny, "--out", str(out), "--profile", "a"])
     table = pd.read_csv(out).set_index("kind")
+    profile = pd.read_csv(tmp_path / "cells.profile_a.csv")
+    assert abs(profile["share"].sum() - 1) < 1e-6 and profile["seconds"].is_monotonic_decreasing
+    assert profile["op"].str.contains("conv").any(), "variant (a) still convolves for its candidate"
 
     assert list(table.index) == ["convlstm", "a", "b", "c", "d"]
     assert table.loc["convlstm", "speedup_vs_convlstm"] == 1 and table.loc["convlstm", "measured_ratio"] == 1
