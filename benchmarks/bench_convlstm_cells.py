@@ -36,7 +36,7 @@ def profile_training_step(
     convolution are both ``aten::convolution_backward``; their weights' shapes tell them apart);
     ``seconds`` is the mean over ``repeats`` steps.
 
-    ``shape``: ``in_channels``, ``hidden_channels``, ``kernel_size``, ``height``, ``width``.
+    ``shape``: ``in_channels``, ``hidden_channels``, ``kernel_size``, ``gate_activation``, ``height``, ``width``.
     """
     from torch.profiler import ProfilerActivity, profile
 
@@ -86,8 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     device = resolve_device(args.device)
     shape = dict(in_channels=args.channels, hidden_channels=args.channels, kernel_size=args.kernel_size)
     table = complexity_table(**shape, height=args.size, width=args.size).set_index("kind")
-    seconds = time_training_steps(
-        CELL_KINDS,
+    run = dict(
         batch=args.batch,
         steps=args.steps,
         device=device,
@@ -97,6 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         gate_activation=args.gate_activation,
         **shape,
     )
+    seconds = time_training_steps(CELL_KINDS, **run)
 
     print(f"device: {describe(device)}; torch {torch.__version__}")
     print(
@@ -146,17 +146,7 @@ def main(argv: list[str] | None = None) -> None:
         pd.DataFrame(rows).to_csv(args.out, index=False, float_format="%.6g")
         print(f"written: {args.out}")
     if args.profile is not None:
-        ops = profile_training_step(
-            args.profile,
-            batch=args.batch,
-            steps=args.steps,
-            device=device,
-            repeats=args.repeats,
-            height=args.size,
-            width=args.size,
-            gate_activation=args.gate_activation,
-            **shape,
-        )
+        ops = profile_training_step(args.profile, **run)
         print(f"\nwhere the time of {table.loc[args.profile, 'label']}'s training step goes (self time by operator):")
         for op in ops.head(12).itertuples():
             print(f"  {op.op:<30} {op.seconds * 1e3:>8.2f} ms {op.share:>6.1%}  {op.shapes[:70]}")
