@@ -51,6 +51,7 @@ from typing import Any
 from motion_rnn.parameters import PROFILES
 from motion_rnn.paths import resolve
 from motion_rnn.results import git_commit, result_paths
+from motion_rnn.run import name_values
 from motion_rnn.sweep import ROW_FORMAT, row_key
 
 FIELDS = ("config", "data", "result")
@@ -557,12 +558,10 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--seeds {args.seeds}: give a positive number of seeds")
     options = None
     if args.check_option is not None:
-        options = {}
-        for item in args.check_option:
-            name, sep, value = item.partition("=")
-            if not sep:
-                parser.error(f"--check-option {item!r} is not NAME=VALUE")
-            options[name] = None if value in ("", "None") else value
+        try:
+            options = name_values(args.check_option, "--check-option")
+        except ValueError as error:
+            parser.error(str(error))
     check = Check(profile=args.profile, seeds=args.seeds, fresh_data=args.fresh_data, options=options)
     try:
         return rekey(args.table, against=args.against, check=check, results_dir=args.results_dir, dry_run=args.dry_run)

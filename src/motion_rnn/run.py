@@ -28,6 +28,17 @@ from motion_rnn.execution import PRECISIONS, Execution, executing
 from motion_rnn.runner import all_specs, check_table_parameters, run_table, write_run
 
 
+def name_values(items: list[str], flag: str) -> dict[str, str | None]:
+    """``["a=1", "b=None"]`` -> ``{"a": "1", "b": None}`` (``""`` and ``"None"`` mean None); ValueError names ``flag``."""
+    values: dict[str, str | None] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"{flag} {item!r} is not NAME=VALUE")
+        values[name] = None if value in ("", "None") else value
+    return values
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m motion_rnn.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("tables", nargs="+", help="<paper>/<table> or <paper> (all its tables)")
@@ -70,12 +81,10 @@ def main(argv: list[str] | None = None) -> int:
         )
     except ValueError as error:
         parser.error(str(error))
-    options = {}
-    for item in args.option:
-        name, sep, value = item.partition("=")
-        if not sep:
-            parser.error(f"--option {item!r} is not NAME=VALUE")
-        options[name] = None if value in ("", "None") else value
+    try:
+        options = name_values(args.option, "--option")
+    except ValueError as error:
+        parser.error(str(error))
     specs = all_specs()
     chosen = []
     for name in args.tables:
