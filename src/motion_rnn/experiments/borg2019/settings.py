@@ -28,6 +28,9 @@ class Settings:
     videos: int = 0
     video_seconds: float = 60.0
     video_size: int = 64
+    # Real clips from registry packages added as speaking and other (data/signing_wild/footage.py):
+    # at most this many seconds of each from its start (None: all of it).
+    footage_seconds: float | None = None
     # The head (Fig. 2-3, the authors' code): stacked GRU of 256 units, batch norm, fc1 of 64 with
     # dropout 0.4, GRU dropout 0.3 on each layer's inputs.
     cell: str = "gru"
@@ -58,6 +61,7 @@ PRESETS = {
         videos=6,
         video_seconds=8.0,
         video_size=32,
+        footage_seconds=8.0,
         hidden=16,
         fc_units=8,
         batch_sizes=(8, 16),
@@ -71,6 +75,7 @@ PRESETS = {
         videos=40,
         video_seconds=60.0,
         video_size=64,
+        footage_seconds=60.0,  # as long as a synthetic video at most
         conv_grid=2,  # 2 x 2 x 1,280 = 5,120 codes, 4x the pooled ones (VGG-16: 25,088 = 6x fc1's)
         batch_sizes=(32, 64),
         lr_drops=1,

@@ -139,6 +139,37 @@ def fuse(first, second) -> dict:
     return training.outcome(p, np.asarray(first.items["target"]))
 
 
+def real_clip_accuracy(runs: pd.DataFrame, facts: dict, results: dict[str, str | tuple[str, str]]) -> pd.DataFrame:
+    """Accuracy (%) on each real clip's segments (:meth:`.data.SegmentData.real_clips`), mean over seeds.
+
+    ``results``: a column name -> the run whose out-of-fold predictions it scores, or a pair of runs
+    whose decisions are fused (:func:`fuse`). A line a clip, and one for all clips together.
+    Empty when the data hold no real clips (``footage="none"``, or a reader's own folder).
+    """
+    clips = facts.get("real_clips") or []
+    if not clips:
+        return pd.DataFrame()
+    predictions: dict[str, list[np.ndarray]] = {c: [] for c in results}
+    target = None
+    for _, per_seed in runs.groupby("seed"):
+        named = _by_name(per_seed)
+        for column, what in results.items():
+            it = fuse(named[what[0]], named[what[1]])["items"] if isinstance(what, tuple) else named[what].items
+            predictions[column].append(np.asarray(it["predicted"]))
+            target = np.asarray(it["target"])
+    lines = []
+    for clip in [
+        *clips,
+        {"clip": "all real clips", "class_name": "", "fold": "", "segments": [i for c in clips for i in c["segments"]]},
+    ]:
+        at = np.asarray(clip["segments"], dtype=int)
+        line = {"clip": clip["clip"], "class": clip["class_name"], "fold": clip["fold"], "segments": len(at)}
+        for column, seeds in predictions.items():
+            line[column] = float(np.mean([100 * (p[at] == target[at]).mean() for p in seeds]))
+        lines.append(line)
+    return pd.DataFrame(lines).set_index("clip")
+
+
 def paper_parameters(cell: str, layers: int) -> int:
     """Table 3's count of a head built at the paper's input (4,096 codes), counted on the module."""
     return torch_parameter_count(SignDetectionHead(PAPER_INPUT, 3, cell=cell, num_layers=layers))
@@ -246,7 +277,7 @@ def _spec(key: str) -> TableSpec:
         scores=functools.partial(item_scores, key),
         cpu_threads=1,
         data_per_seed=False,  # one data set and one frozen extractor for every seed (see .data)
-        options=("backbone", "backbone_weights"),
+        options=("backbone", "backbone_weights", "footage"),
         train_modules=(
             "motion_rnn.experiments.borg2019.training",
             "motion_rnn.experiments.borg2019.data",
