@@ -177,3 +177,15 @@ def test_methods_page_shows_equations_beside_code(built_book, tmp_path, page_pat
 
     check(BeautifulSoup(html, "html.parser"))  # the page as built
     check(render(page, tmp_path))  # as Chromium shows it, after MathJax ran
+
+
+def test_borg_data_page_lists_every_real_clip_with_its_source(built_book, tmp_path):
+    """The data page of Borg and Camilleri's chapter names each registry clip the tables use, its package
+    and its licence, as the clip list has them (a clip added to the list must be described there)."""
+    from motion_rnn.data.signing_wild.footage import clips
+
+    page = built_book / "book" / "borg2019" / "data.html"
+    text = (render(page, tmp_path).find("article") or BeautifulSoup("", "html.parser")).get_text(" ")
+    for clip in clips().itertuples():
+        assert clip.clip_id in text, f"{clip.clip_id} is not described on the data page"
+        assert clip.package in text and clip.version in text
