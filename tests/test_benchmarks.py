@@ -56,7 +56,8 @@ def test_convlstm_cells_benchmark_writes_one_row_a_cell_with_its_machine(tmp_pat
     bench.main([*tiny, "--out", str(out), "--profile", "a"])
     table = pd.read_csv(out).set_index("kind")
     profile = pd.read_csv(tmp_path / "cells.profile_a.csv")
-    assert abs(profile["share"].sum() - 1) < 1e-6 and profile["seconds"].is_monotonic_decreasing
+    # the CSV keeps 6 significant digits a share: over a hundred-odd operators the rounding adds up to ~1e-5
+    assert abs(profile["share"].sum() - 1) < 1e-4 and profile["seconds"].is_monotonic_decreasing
     assert profile["op"].str.contains("conv").any(), "variant (a) still convolves for its candidate"
 
     assert list(table.index) == ["convlstm", "a", "b", "c", "d"]

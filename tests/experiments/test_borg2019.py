@@ -176,10 +176,11 @@ def test_the_real_clips_join_the_synthetic_data_and_are_scored_apart(tmp_path, c
 
 def test_accuracy_on_the_real_clips_by_clip_and_over_seeds():
     facts = {
+        "segments": {"signing": 1, "speaking": 2, "other": 1},
         "real_clips": [
             {"clip": "a", "class_name": "speaking", "fold": 0, "segments": [1, 2]},
             {"clip": "b", "class_name": "other", "fold": 1, "segments": [3]},
-        ]
+        ],
     }
     target = [0, 1, 1, 2]
 
@@ -202,3 +203,9 @@ def test_accuracy_on_the_real_clips_by_clip_and_over_seeds():
     # flow is right, and surer than rgb where the two disagree
     assert got.loc["all real clips", "fused"] == pytest.approx(100.0)
     assert tables.real_clip_accuracy(runs, {"real_clips": []}, {"RGB": "rgb"}).empty
+    # a row scored on one fold only (Table 4's) has fewer predictions than segments: refused, not misread
+    one_fold = runs.assign(
+        items=[{**it, "predicted": it["predicted"][:3], "target": target[:3]} for it in runs["items"]]
+    )
+    with pytest.raises(ValueError, match="3 predictions for 4 segments"):
+        tables.real_clip_accuracy(one_fold, facts, {"RGB": "rgb"})

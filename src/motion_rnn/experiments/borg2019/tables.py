@@ -144,17 +144,25 @@ def real_clip_accuracy(runs: pd.DataFrame, facts: dict, results: dict[str, str |
 
     ``results``: a column name -> the run whose out-of-fold predictions it scores, or a pair of runs
     whose decisions are fused (:func:`fuse`). A line a clip, and one for all clips together.
-    Empty when the data hold no real clips (``footage="none"``, or a reader's own folder).
+    Empty when the data hold no real clips (``footage="none"``, or a reader's own folder). The clips'
+    positions index every segment, so only rows scored on every fold can be read this way (not Table 4's,
+    scored on one of two): a row whose predictions do not cover every segment is refused.
     """
     clips = facts.get("real_clips") or []
     if not clips:
         return pd.DataFrame()
+    total = sum(facts["segments"].values())
     predictions: dict[str, list[np.ndarray]] = {c: [] for c in results}
     target = None
     for _, per_seed in runs.groupby("seed"):
         named = _by_name(per_seed)
         for column, what in results.items():
             it = fuse(named[what[0]], named[what[1]])["items"] if isinstance(what, tuple) else named[what].items
+            if len(it["predicted"]) != total:
+                raise ValueError(
+                    f"{column}: {len(it['predicted'])} predictions for {total} segments; the real clips' accuracy needs "
+                    "a row scored on every fold"
+                )
             predictions[column].append(np.asarray(it["predicted"]))
             target = np.asarray(it["target"])
     lines = []
